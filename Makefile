@@ -1,0 +1,32 @@
+# make run: set up and run the demo console.  make test: the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
+
+.PHONY: run test venv messages lock
+
+run: $(INSTALLED)
+	$(PY) manage.py run_console
+
+test: $(INSTALLED)
+	$(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+venv: $(INSTALLED)
+
+$(INSTALLED): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %d.%d); set PYTHON=python3.11" % sys.version_info[:2])'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-virtualenv -r requirements.lock
+	rm -f $(VENV)/.installed-* && touch $@
+
+# Regenerate the lock file from pyproject.toml's direct dependencies (runtime and test).
+lock:
+	$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["test"]))' > /tmp/opsconsole-direct.txt
+	rm -rf /tmp/opsconsole-lock && $(PYTHON) -m venv /tmp/opsconsole-lock
+	/tmp/opsconsole-lock/bin/pip install --quiet -r /tmp/opsconsole-direct.txt
+	/tmp/opsconsole-lock/bin/pip freeze > requirements.lock && rm -rf /tmp/opsconsole-lock
+
+messages: $(INSTALLED)
+	cd opsconsole && ../$(PY) ../manage.py makemessages -l ja --ignore '*/migrations/*' && ../$(PY) ../manage.py compilemessages

@@ -1,0 +1,17 @@
+"""Sign-in landing: send each role to the page it works from."""
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from .models import Role
+
+
+@login_required
+def home(request):
+    if request.user.role == Role.PARTICIPANT:
+        return redirect("accounts:me")
+    return redirect("plan:table")
+
+
+@login_required
+def me(request):
+    return render(request, "accounts/me.html", {"person": request.user})

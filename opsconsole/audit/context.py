@@ -1,0 +1,51 @@
+"""Who is acting right now: bound per request by the middleware, read by the audit trail."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    label: str
+    remote_addr: str | None
+    via: str  # "page", "api", "admin" or "system"
+
+
+SYSTEM = Actor(user_id=None, label="system", remote_addr=None, via="system")
+# Holds an Actor, or the current request: its user is read at the moment of the change, so a sign-in
+# that happens inside the view is attributed to the person who just signed in.
+_current: ContextVar[object] = ContextVar("audit_actor", default=SYSTEM)
+
+
+def channel_of(path: str) -> str:
+    if path.startswith("/admin/"):
+        return "admin"
+    if path.startswith("/api/"):
+        return "api"
+    return "page"
+
+
+def actor_for_request(request) -> Actor:
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    return Actor(
+        user_id=user.pk if signed_in else None,
+        label=user.get_username() if signed_in else "anonymous",
+        remote_addr=request.META.get("REMOTE_ADDR"),
+        via=channel_of(request.path),
+    )
+
+
+def current_actor() -> Actor:
+    bound = _current.get()
+    return bound if isinstance(bound, Actor) else actor_for_request(bound)
+
+
+@contextmanager
+def acting_as(actor_or_request):
+    token = _current.set(actor_or_request)
+    try:
+        yield
+    finally:
+        _current.reset(token)

@@ -1,0 +1,48 @@
+"""`make run`: prepare the database and demo data, then run web, worker, beat and a local sandbox agent."""
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from opsconsole.accounts.demo import ensure_demo_logins
+from opsconsole.core.processes import ProcessGroup, ProcessSpec, console_processes, run_until_interrupted
+from opsconsole.core.services import ServiceUnavailable, require_redis
+
+
+class Command(BaseCommand):
+    help = "Set up the demo console and run every process it needs until Ctrl-C."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--plan", default="wide-camp-2011")
+
+    def handle(self, *args, host, port, plan, **options):
+        try:
+            require_redis(settings.REDIS_URL)
+        except ServiceUnavailable as exc:
+            self.stderr.write(str(exc))
+            sys.exit(1)
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_plan", plan)
+        logins = ensure_demo_logins()
+        agents = self.local_agents(host, port)
+
+        specs = console_processes(sys.executable, host, port, str(settings.VAR_DIR)) + agents
+        url = f"http://{host}:{port}/"
+        self.stdout.write(self.style.SUCCESS(f"\nConsole: {url}   (Ctrl-C stops everything)"))
+        self.stdout.write("Demo logins:")
+        for username, password, role in logins:
+            self.stdout.write(f"  {role:<12} {username} / {password}")
+        self.stdout.write("")
+        sys.exit(run_until_interrupted(ProcessGroup(specs)))
+
+    def local_agents(self, host: str, port: int) -> list[ProcessSpec]:
+        """Sandbox agents for the demo's local node; none until the nodes app provides one."""
+        try:
+            from opsconsole.nodes.local import local_agent_specs
+        except ImportError:
+            return []
+        return local_agent_specs(console_url=f"http://{host}:{port}")

@@ -1,0 +1,71 @@
+"""Starts the console's long-running processes together and stops every one of them on Ctrl-C."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    argv: list[str]
+
+
+def console_processes(python: str, host: str, port: int, var_dir: str) -> list[ProcessSpec]:
+    """The web, worker and beat processes; docker-compose.yml runs the very same commands."""
+    return [
+        ProcessSpec("web", [python, "-m", "daphne", "-b", host, "-p", str(port), "opsconsole.asgi:application"]),
+        ProcessSpec("worker", [python, "-m", "celery", "-A", "opsconsole", "worker", "-l", "info", "-c", "2"]),
+        ProcessSpec("beat", [python, "-m", "celery", "-A", "opsconsole", "beat", "-l", "info",
+                             "-s", f"{var_dir}/celerybeat-schedule"]),
+    ]
+
+
+class ProcessGroup:
+    def __init__(self, specs: list[ProcessSpec], env: dict[str, str] | None = None):
+        self.specs = specs
+        self.env = env or dict(os.environ)
+        self.running: dict[str, subprocess.Popen] = {}
+
+    def start(self) -> None:
+        for spec in self.specs:
+            # Each child gets its own session so one Ctrl-C is handled here, once, in order.
+            self.running[spec.name] = subprocess.Popen(spec.argv, env=self.env, start_new_session=True)
+
+    def wait_until_one_exits(self) -> str:
+        while True:
+            for name, process in self.running.items():
+                if process.poll() is not None:
+                    return name
+            time.sleep(0.5)
+
+    def stop(self, grace_seconds: float = 10) -> None:
+        for process in self.running.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace_seconds
+        for process in self.running.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def run_until_interrupted(group: ProcessGroup) -> int:
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
+    group.start()
+    try:
+        ended = group.wait_until_one_exits()
+        print(f"{ended} stopped unexpectedly (exit {group.running[ended].returncode}); stopping the rest.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping every process started by make run ...", file=sys.stderr)
+        return 0
+    finally:
+        group.stop()

@@ -1,0 +1,2 @@
+"""WebSocket routes of every app's live pages."""
+websocket_urlpatterns: list = []

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("opsconsole.accounts.urls")),
+    path("plan/", include("opsconsole.plan.urls")),
+    path("audit/", include("opsconsole.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

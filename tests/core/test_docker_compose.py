@@ -1,0 +1,54 @@
+"""docker-compose.yml cannot run here (no Docker engine), so its commands and settings are checked against the code."""
+import re
+from pathlib import Path
+
+import yaml
+
+from opsconsole.core.processes import console_processes
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+SETTINGS_SOURCE = (ROOT / "opsconsole" / "settings.py").read_text()
+
+
+def settings_variables() -> set[str]:
+    """Every environment variable settings.py reads (directly, or as NAME / NAME_FILE through the helpers)."""
+    names = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', SETTINGS_SOURCE))
+    names |= set(re.findall(r'env_bool\("([A-Z_]+)"', SETTINGS_SOURCE))
+    for secret in re.findall(r'env_secret\("([A-Z_]+)"', SETTINGS_SOURCE):
+        names |= {secret, f"{secret}_FILE"}
+    return names
+
+
+def test_expected_services_are_defined():
+    assert {"postgres", "redis", "web", "worker", "beat", "agent"} <= set(SERVICES)
+
+
+def test_console_processes_run_the_same_commands_as_make_run():
+    python = "/app/.venv/bin/python"
+    for spec in console_processes(python, "0.0.0.0", 8000, "/app/var"):
+        assert SERVICES[spec.name]["command"] == spec.argv, spec.name
+
+
+def test_every_environment_variable_is_one_the_settings_read():
+    known = settings_variables()
+    for name, service in SERVICES.items():
+        if name in ("postgres", "redis"):
+            continue
+        unknown = set(service.get("environment", {})) - known
+        assert not unknown, f"{name} sets {unknown}, which settings.py never reads"
+
+
+def test_console_services_use_the_compose_database_and_redis():
+    postgres_db = SERVICES["postgres"]["environment"]["POSTGRES_DB"]
+    for name in ("web", "worker", "beat"):
+        env = SERVICES[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgresql://") and env["DATABASE_URL"].endswith(f"@postgres:5432/{postgres_db}")
+        assert env["REDIS_URL"] == "redis://redis:6379/0"
+        assert SERVICES[name]["depends_on"]["setup"]["condition"] == "service_completed_successfully"
+
+
+def test_secret_key_comes_from_a_secret_file_not_the_file_itself():
+    env = SERVICES["web"]["environment"]
+    assert "SECRET_KEY" not in env and env["SECRET_KEY_FILE"].startswith("/run/secrets/")
