@@ -1,0 +1,173 @@
+"""Reads agent.toml: who the node is, how it authenticates, and where and how each daemon is installed."""
+
+import json
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from gateways.signing import DEFAULT_WINDOW_SECONDS
+
+
+class AgentConfigError(ValueError):
+    """agent.toml cannot be used; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """Where a daemon's files go in production and the shell commands that reload and health-check it.
+
+    `{files}` in a command stands for the service's installed files, quoted for the shell.
+    An empty command means there is nothing to run at that stage.
+    """
+
+    directory: Path
+    reload: str
+    health: str
+
+
+def _kea_control(command: str) -> str:
+    """A shell command sending one command to Kea's DHCPv4 control socket; it fails unless Kea answers result 0."""
+    request = json.dumps({"command": command})
+    return f"echo '{request}' | socat -t 5 - UNIX-CONNECT:/run/kea/kea4-ctrl-socket | grep -q '\"result\": 0'"
+
+
+# Debian defaults; every field can be overridden under [services.NAME] in agent.toml.
+DEBIAN_SERVICES: dict[str, ServiceSettings] = {
+    "unbound": ServiceSettings(
+        Path("/etc/unbound/unbound.conf.d"),
+        reload="unbound-control -c /etc/unbound/unbound.conf reload",
+        health="unbound-control -c /etc/unbound/unbound.conf status",
+    ),
+    "tayga": ServiceSettings(
+        Path("/etc/tayga"),
+        reload="start-stop-daemon --stop --quiet --pidfile /run/tayga.pid --retry 5;"
+        " tayga --config {files} --pidfile /run/tayga.pid",
+        health="kill -0 \"$(cat /run/tayga.pid)\"",
+    ),
+    "kea": ServiceSettings(Path("/etc/kea"), reload=_kea_control("config-reload"), health=_kea_control("status-get")),
+    "bind": ServiceSettings(Path("/etc/bind"), reload="rndc reload", health="rndc status"),
+    "nftables": ServiceSettings(
+        Path("/etc/nftables.d"),
+        reload="for f in {files}; do nft -f \"$f\" || exit 1; done",
+        health="nft list tables",
+    ),
+    "iproute2": ServiceSettings(
+        Path("/etc/opsconsole/iproute2"),
+        reload="for f in {files}; do sh \"$f\" || exit 1; done",
+        health="",
+    ),
+}
+DEBIAN_SERVICES["router-linux"] = replace(DEBIAN_SERVICES["iproute2"], directory=Path("/etc/opsconsole/router-linux"))
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    node: str
+    secret: bytes
+    mode: str
+    state_dir: Path
+    sandbox_root: Path
+    listen_host: str = "127.0.0.1"
+    listen_port: int = 8740
+    console_url: str = ""
+    console_token: str = ""
+    heartbeat_interval: float = 30.0
+    clock_skew: int = DEFAULT_WINDOW_SECONDS
+    services: dict[str, ServiceSettings] = field(default_factory=lambda: dict(DEBIAN_SERVICES))
+
+
+def _typed(table: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+    value = table.get(key, default)
+    if value is None:
+        raise AgentConfigError(f"{key} is required")
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise AgentConfigError(f"{key} has the wrong type: {value!r}")
+    return value
+
+
+def _secret_value(table: dict[str, Any], key: str, base: Path) -> str:
+    """A secret given inline as `key` or read from the file named by `key_file`."""
+    if key in table:
+        value = str(_typed(table, key, str))
+    elif f"{key}_file" in table:
+        path = base / _typed(table, f"{key}_file", str)
+        try:
+            value = path.read_text().strip()
+        except OSError as error:
+            raise AgentConfigError(f"{key}_file {path}: {error.strerror}") from None
+    else:
+        return ""
+    if not value:
+        raise AgentConfigError(f"{key} is empty")
+    return value
+
+
+def _services(table: dict[str, Any]) -> dict[str, ServiceSettings]:
+    services = dict(DEBIAN_SERVICES)
+    for name, overrides in _typed(table, "services", dict, {}).items():
+        if not isinstance(overrides, dict):
+            raise AgentConfigError(f"services.{name} must be a table")
+        unknown = set(overrides) - {"directory", "reload", "health"}
+        if unknown:
+            raise AgentConfigError(f"services.{name} has unknown keys: {', '.join(sorted(unknown))}")
+        default = services.get(name, ServiceSettings(Path("/etc") / name, "", ""))
+        services[name] = ServiceSettings(
+            directory=Path(_typed(overrides, "directory", str, str(default.directory))),
+            reload=_typed(overrides, "reload", str, default.reload),
+            health=_typed(overrides, "health", str, default.health),
+        )
+    return services
+
+
+def parse_agent_config(table: dict[str, Any], base: Path) -> AgentConfig:
+    """An AgentConfig from a parsed agent.toml; relative paths are taken from `base`."""
+    known = {
+        "node", "secret", "secret_file", "mode", "state_dir", "sandbox_root", "listen_host", "listen_port",
+        "console_url", "console_token", "console_token_file", "heartbeat_interval", "clock_skew", "services",
+    }  # fmt: skip
+    unknown = set(table) - known
+    if unknown:
+        raise AgentConfigError(f"unknown keys: {', '.join(sorted(unknown))}")
+    mode = _typed(table, "mode", str, "sandbox")
+    if mode not in ("sandbox", "production"):
+        raise AgentConfigError(f"mode must be sandbox or production, not {mode!r}")
+    secret = _secret_value(table, "secret", base)
+    if not secret:
+        raise AgentConfigError("secret or secret_file is required")
+    state_dir = base / _typed(table, "state_dir", str)
+    port = _typed(table, "listen_port", int, 8740)
+    if not 0 <= port <= 65535:
+        raise AgentConfigError(f"listen_port {port} is out of range")
+    interval = float(_typed(table, "heartbeat_interval", (int, float), 30))
+    if interval <= 0:
+        raise AgentConfigError("heartbeat_interval must be positive")
+    return AgentConfig(
+        node=_typed(table, "node", str),
+        secret=secret.encode(),
+        mode=mode,
+        state_dir=state_dir,
+        sandbox_root=base / _typed(table, "sandbox_root", str, str(state_dir / "sandbox")),
+        listen_host=_typed(table, "listen_host", str, "127.0.0.1"),
+        listen_port=port,
+        console_url=_typed(table, "console_url", str, "").rstrip("/"),
+        console_token=_secret_value(table, "console_token", base),
+        heartbeat_interval=interval,
+        clock_skew=_typed(table, "clock_skew", int, DEFAULT_WINDOW_SECONDS),
+        services=_services(table),
+    )
+
+
+def load_agent_config(path: Path) -> AgentConfig:
+    """Read and check agent.toml, raising AgentConfigError with a one-line reason."""
+    try:
+        with path.open("rb") as handle:
+            table = tomllib.load(handle)
+    except OSError as error:
+        raise AgentConfigError(f"{path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise AgentConfigError(f"{path}: {error}") from None
+    try:
+        return parse_agent_config(table, path.parent)
+    except AgentConfigError as error:
+        raise AgentConfigError(f"{path}: {error}") from None

@@ -1,0 +1,70 @@
+"""The agent's heartbeat reaches the console with its bearer token; a bad agent.toml stops it with exit 2."""
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from gateways.intent import content_hash
+from tests.gateways.agent.conftest import NODE, REPOSITORY, dns64_intent
+
+
+class ConsoleStandIn(BaseHTTPRequestHandler):
+    beats: list[tuple[str, str, dict[str, Any]]]
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.beats.append((self.path, self.headers["Authorization"], json.loads(body)))  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_heartbeat_carries_token_and_running_hash(agent_factory: Any) -> None:
+    console = ThreadingHTTPServer(("127.0.0.1", 0), ConsoleStandIn)
+    console.beats = []  # type: ignore[attr-defined]
+    threading.Thread(target=console.serve_forever, daemon=True).start()
+    try:
+        agent = agent_factory(
+            console_url=f"http://127.0.0.1:{console.server_address[1]}/", console_token="tok-gw-test",
+            heartbeat_interval=0.2,
+        )  # fmt: skip
+        intent = dns64_intent()
+        agent.push(1, intent)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not any(b[2]["hash"] for b in console.beats):  # type: ignore[attr-defined]
+            time.sleep(0.05)
+        path, authorization, beat = [b for b in console.beats if b[2]["hash"]][0]  # type: ignore[attr-defined]
+        assert (path, authorization) == (f"/api/nodes/{NODE}/heartbeat/", "Bearer tok-gw-test")
+        assert (beat["node"], beat["revision"], beat["hash"]) == (NODE, 1, content_hash(intent))
+        assert beat["services"]["unbound"]["ok"] and beat["counters"]["applied"] == 1
+    finally:
+        console.shutdown()
+        console.server_close()
+
+
+def test_unreachable_console_is_logged_once(agent_factory: Any) -> None:
+    probe = ThreadingHTTPServer(("127.0.0.1", 0), ConsoleStandIn)
+    port = probe.server_address[1]
+    probe.server_close()
+    agent = agent_factory(console_url=f"http://127.0.0.1:{port}", console_token="tok", heartbeat_interval=0.1)
+    time.sleep(1)
+    assert agent.log().count("heartbeat to") == 1
+    assert agent.push(1, dns64_intent()).json()["status"] == "applied"
+
+
+def test_bad_config_exits_2_with_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "agent.toml"
+    config.write_text('node = "gw1"\nmode = "staging"\nsecret = "s"\nstate_dir = "state"\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "gateways.agent", "--config", str(config)], cwd=REPOSITORY, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"agent: bad configuration: {config}: mode must be sandbox or production, not 'staging'\n"

@@ -1,0 +1,75 @@
+"""Push signatures and bearer tokens: what verifies, and why anything else is refused."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gateways.signing import SignatureError, WrongNode, sign_request, verify_bearer, verify_request
+
+SECRET = b"node-secret"
+NOW = 1_700_000_000
+PUSH = {"node": "gw1", "revision": 7, "content_hash": "sha256:" + "ab" * 32, "timestamp": NOW}
+BODY = b'{"revision": 7, "intent": {}}'
+
+
+def test_a_signed_push_verifies() -> None:
+    headers = sign_request(SECRET, body=BODY, **PUSH)
+    signed = verify_request(SECRET, "gw1", headers, BODY, now=NOW + 5)
+    assert (signed.node, signed.revision, signed.content_hash, signed.timestamp) == tuple(PUSH.values())
+
+
+def test_header_names_are_case_insensitive() -> None:
+    headers = {name.lower(): value for name, value in sign_request(SECRET, body=BODY, **PUSH).items()}
+    assert verify_request(SECRET, "gw1", headers, BODY, now=NOW).revision == 7
+
+
+@pytest.mark.parametrize(
+    ("secret", "node", "now", "error", "reason"),
+    [
+        (b"other", "gw1", NOW, SignatureError, "signature does not match"),
+        (SECRET, "gw2", NOW, WrongNode, "push for node gw1 reached node gw2"),
+        (SECRET, "gw1", NOW + 93, SignatureError, "push is 93 s old, window is 30 s"),
+        (SECRET, "gw1", NOW - 31, SignatureError, "push is 31 s in the future, window is 30 s"),
+    ],
+)
+def test_refusal_reasons(secret: bytes, node: str, now: int, error: type, reason: str) -> None:
+    headers = sign_request(SECRET, body=BODY, **PUSH)
+    with pytest.raises(error, match=f"^{reason}$"):
+        verify_request(secret, node, headers, BODY, now=now)
+
+
+def test_missing_and_malformed_headers() -> None:
+    headers = sign_request(SECRET, body=BODY, **PUSH)
+    with pytest.raises(SignatureError, match="header X-Opsconsole-Signature is missing"):
+        verify_request(SECRET, "gw1", {k: v for k, v in headers.items() if "Signature" not in k}, BODY, now=NOW)
+    with pytest.raises(SignatureError, match="X-Opsconsole-Revision is not a whole number"):
+        verify_request(SECRET, "gw1", headers | {"X-Opsconsole-Revision": "-1"}, BODY, now=NOW)
+
+
+fields = st.fixed_dictionaries({
+    "node": st.text(min_size=1, max_size=20),
+    "revision": st.integers(0, 2**40),
+    "content_hash": st.text(max_size=80),
+    "timestamp": st.integers(NOW - 30, NOW + 30),
+    "body": st.binary(max_size=200),
+})  # fmt: skip
+
+
+@given(original=fields, changed=fields, which=st.sampled_from(["node", "revision", "content_hash", "timestamp", "body"]))
+def test_any_change_to_a_signed_field_or_the_body_breaks_the_signature(
+    original: dict, changed: dict, which: str
+) -> None:
+    signature = sign_request(SECRET, **original)["X-Opsconsole-Signature"]
+    tampered = original | {which: changed[which]}
+    if tampered[which] == original[which]:
+        return
+    headers = sign_request(SECRET, **tampered) | {"X-Opsconsole-Signature": signature}
+    with pytest.raises(SignatureError, match="signature does not match"):
+        verify_request(SECRET, tampered["node"], headers, tampered["body"], now=NOW)
+
+
+def test_bearer_token() -> None:
+    verify_bearer("Bearer tok-123", "tok-123")
+    for header, reason in [(None, "missing"), ("Basic tok-123", "missing"), ("Bearer tok-124", "does not match")]:
+        with pytest.raises(SignatureError, match=reason):
+            verify_bearer(header, "tok-123")

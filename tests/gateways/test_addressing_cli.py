@@ -1,0 +1,81 @@
+"""The operator command line, run as operators run it: JSON out, one plain line and exit 2 for bad input."""
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SHOWNET_FLAGS = [
+    "--rule-ipv6", "2001:3e8:6000::/56", "--rule-ipv4", "130.129.255.92/30",
+    "--ea-len", "8", "--psid-offset", "4",
+]
+
+
+def addressing(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(REPO / ".venv/bin/python"), "-m", "gateways.addressing", *args],
+        cwd=REPO, capture_output=True, text=True, timeout=30,
+    )
+
+
+def test_map_prints_the_shownet_ce() -> None:
+    result = addressing("map", *SHOWNET_FLAGS, "--prefix", "2001:3e8:6000:42::/64")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer == {
+        "ipv4": "130.129.255.93",
+        "psid": 2,
+        "psid_len": 6,
+        "ports": [[a * 4096 + 128, a * 4096 + 191] for a in range(1, 16)],
+        "port_count": 960,
+        "ce_ipv6": "2001:3e8:6000:42:0:8281:ff5d:2",
+    }
+
+
+def test_map_draft03_and_provisioned_psid() -> None:
+    draft03 = json.loads(addressing("map", *SHOWNET_FLAGS, "--prefix", "2001:3e8:6000:42::/64", "--draft03").stdout)
+    assert draft03["ce_ipv6"] == "2001:3e8:6000:42:82:81ff:5d00:200"
+    fifth = addressing(
+        "map", "--rule-ipv6", "2001:db8:12:3400::/56", "--rule-ipv4", "192.0.2.18/32", "--ea-len", "0",
+        "--psid-offset", "6", "--psid-len", "8", "--psid", "52", "--prefix", "2001:db8:12:3400::/56",
+    )
+    answer = json.loads(fifth.stdout)
+    assert answer["ce_ipv6"] == "2001:db8:12:3400:0:c000:212:34"
+    assert answer["ports"][0] == [1232, 1235] and answer["port_count"] == 252
+
+
+def test_map_reverse_finds_the_ce() -> None:
+    answer = json.loads(addressing("map-reverse", *SHOWNET_FLAGS, "--ipv4", "130.129.255.95", "--port", "45089").stdout)
+    assert answer["ce_prefix"] == "2001:3e8:6000:c0::/64"
+    assert answer["ce_ipv6"] == "2001:3e8:6000:c0:0:8281:ff5f:0"
+
+
+def test_rfc6052_both_directions() -> None:
+    embed = addressing("rfc6052", "--prefix", "2001:db8:122:344::/64", "--ipv4", "192.0.2.33")
+    assert json.loads(embed.stdout) == {"ipv6": "2001:db8:122:344:c0:2:2100:0"}
+    extract = addressing("rfc6052", "--prefix", "64:ff9b::/96", "--ipv6", "64:ff9b::85f2:351e")
+    assert json.loads(extract.stdout) == {"ipv4": "133.242.53.30"}
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["map", *SHOWNET_FLAGS, "--prefix", "2001:3e8:6000:42::/64", "--psid-len", "13"],
+         "PSID offset 4 + PSID length 13 exceeds 16 bits"),
+        (["map", *SHOWNET_FLAGS, "--prefix", "2001:3e8:7000:42::/64"], "outside the rule IPv6 prefix"),
+        (["rfc6052", "--prefix", "64:ff9b::/96", "--ipv4", "192.168.1.1"], "must not carry the non-global"),
+        (["rfc6052", "--prefix", "2001:db8::/100", "--ipv4", "192.0.2.1"], "not /100"),
+        (["map", "--rule-ipv6", "2001:db8::/40"], "required"),
+        (["map", *SHOWNET_FLAGS, "--prefix", "2001:3e8:6000:42::/64", "--ea-len", "eight"], "invalid int value"),
+        (["rfc6052", "--prefix", "64:ff9b::/96"], "one of the arguments --ipv4 --ipv6 is required"),
+        ([], "required"),
+    ],
+)
+def test_bad_input_exits_2_with_one_plain_line(args: list[str], fragment: str) -> None:
+    result = addressing(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
