@@ -1,2 +1,6 @@
 """WebSocket routes of every app's live pages."""
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from opsconsole.nodes.consumers import NodeStateConsumer
+
+websocket_urlpatterns = [path("ws/nodes/", NodeStateConsumer.as_asgi())]

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "opsconsole.accounts",
     "opsconsole.audit",
     "opsconsole.plan",
+    "opsconsole.nodes",
+    "opsconsole.transition",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +93,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory: browser and end-to-end tests run the ASGI server in a second process on the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-opsconsole.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login/"
@@ -130,7 +135,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULE: dict = {}
+RECONCILE_SECONDS = float(os.environ.get("RECONCILE_SECONDS", "5"))
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-nodes": {"task": "opsconsole.nodes.tasks.reconcile_nodes", "schedule": RECONCILE_SECONDS},
+}
 
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")

@@ -4,6 +4,9 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("opsconsole.accounts.urls")),
     path("plan/", include("opsconsole.plan.urls")),
+    path("transition/", include("opsconsole.transition.urls")),
+    path("nodes/", include("opsconsole.nodes.urls")),
+    path("api/nodes/", include("opsconsole.nodes.api_urls")),
     path("audit/", include("opsconsole.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

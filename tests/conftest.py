@@ -1,9 +1,19 @@
-"""Shared fixtures: one signed-in client per role, like healthchecks' test base."""
+"""Shared fixtures: one signed-in client per role, like healthchecks' test base; isolated Celery and Channels."""
+import os
+
 import pytest
+from django.conf import settings
+
+from opsconsole.celery import app as celery_app
 
 from opsconsole.accounts.models import Role, User
 
 PASSWORD = "correct horse battery staple"
+
+# Tests run tasks inline unless a test starts a real worker, and each xdist worker has its own channel-layer
+# namespace in the shared Redis, so one worker's broadcasts never reach another worker's consumers.
+celery_app.conf.task_always_eager = True
+settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"opsconsole-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
 
 
 def make_user(username: str, role: Role) -> User:

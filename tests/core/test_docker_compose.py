@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 
 from opsconsole.core.processes import console_processes
+from opsconsole.nodes.local import agent_command
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -29,6 +30,12 @@ def test_console_processes_run_the_same_commands_as_make_run():
     python = "/app/.venv/bin/python"
     for spec in console_processes(python, "0.0.0.0", 8000, "/app/var"):
         assert SERVICES[spec.name]["command"] == spec.argv, spec.name
+
+
+def test_the_agent_runs_the_same_command_as_make_run():
+    config = SERVICES["agent"]["command"][-1]
+    assert SERVICES["agent"]["command"] == agent_command("/app/.venv/bin/python", config)
+    assert config.startswith("/app/var/agents/")
 
 
 def test_every_environment_variable_is_one_the_settings_read():

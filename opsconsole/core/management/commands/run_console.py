@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from opsconsole.accounts.demo import ensure_demo_logins
-from opsconsole.core.processes import ProcessGroup, ProcessSpec, console_processes, run_until_interrupted
+from opsconsole.core.processes import ProcessGroup, console_processes, run_until_interrupted
 from opsconsole.core.services import ServiceUnavailable, require_redis
+from opsconsole.nodes.local import local_agent_specs
 
 
 class Command(BaseCommand):
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_plan", plan)
         logins = ensure_demo_logins()
-        agents = self.local_agents(host, port)
+        call_command("load_demo_nodes", plan)
+        agents = local_agent_specs(console_url=f"http://{host}:{port}")
 
         specs = console_processes(sys.executable, host, port, str(settings.VAR_DIR)) + agents
         url = f"http://{host}:{port}/"
@@ -39,10 +41,3 @@ class Command(BaseCommand):
         self.stdout.write("")
         sys.exit(run_until_interrupted(ProcessGroup(specs)))
 
-    def local_agents(self, host: str, port: int) -> list[ProcessSpec]:
-        """Sandbox agents for the demo's local node; none until the nodes app provides one."""
-        try:
-            from opsconsole.nodes.local import local_agent_specs
-        except ImportError:
-            return []
-        return local_agent_specs(console_url=f"http://{host}:{port}")

@@ -1,0 +1,41 @@
+"""Linux building blocks shared by the tunnel roles: a `set -eu` iproute2 script and an nftables table."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from gateways.render.common import header, joined
+
+Chains = dict[str, tuple[str, str, str, list[str]]]  # chain name -> (type, hook, priority, rules)
+
+
+def shell_script(intent: dict, role: str, commands: list[str], interfaces: list[str] = ()) -> str:
+    """A bash script; `# interfaces:` names the host interfaces it expects (the checker fakes them)."""
+    lines = ["#!/bin/bash", *header(intent, role)]
+    if interfaces:
+        lines.append("# interfaces: " + " ".join(interfaces))
+    lines.append("set -eu")
+    if any("$root" in command for command in commands):
+        lines.append('root="$(cd "$(dirname "$0")/.." && pwd)"')  # the config root this script was installed under
+    lines += commands
+    return joined(lines)
+
+
+def nft_table(intent: dict, role: str, table: str, chains: Chains, family: str = "ip") -> str:
+    """A whole table, flushed first, so loading the file again replaces the rules instead of adding to them."""
+    lines = header(intent, role) + [f"table {family} {table}", f"flush table {family} {table}", f"table {family} {table} {{"]
+    for name, (kind, hook, priority, rules) in chains.items():
+        lines += [
+            f"    chain {name} {{",
+            f"        type {kind} hook {hook} priority {priority}; policy accept;",
+            *(f"        {rule}" for rule in rules),
+            "    }",
+        ]
+    lines.append("}")
+    return joined(lines)
+
+
+def address_range(prefix: str) -> str:
+    """An IPv4 prefix as the FIRST-LAST range nft's snat takes."""
+    network = ipaddress.IPv4Network(prefix)
+    return f"{network.network_address}-{network.broadcast_address}"

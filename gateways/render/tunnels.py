@@ -1,0 +1,86 @@
+"""IPv4-over-IPv6 tunnels on Linux for SA46T, MAP-E / 4rd CEs and DS-Lite: an iproute2 script and an nftables table."""
+
+from __future__ import annotations
+
+from gateways.intent import IntentError
+from gateways.render.common import RenderedFile
+from gateways.render.linux import address_range, nft_table, shell_script
+
+
+def _tunnel(name: str, local: str, remote: str, dev: str, mtu: int) -> list[str]:
+    return [
+        f"ip link show {name} >/dev/null 2>&1 || ip -6 tunnel add {name} mode ipip6 local {local} remote {remote} dev {dev} encaplimit none",
+        f"ip link set {name} mtu {mtu} up",
+    ]
+
+
+def _mss_clamp(tunnels: list[str]) -> tuple[str, str, str, list[str]]:
+    # MTU black holes behind tunnels were the WIDE camp's most stubborn trouble: clamp every SYN.
+    names = ", ".join(f'"{name}"' for name in tunnels)
+    return ("filter", "forward", "mangle", [f"oifname {{ {names} }} tcp flags syn tcp option maxseg size set rt mtu"])
+
+
+def _files(intent: dict, role: str, commands: list[str], interfaces: list[str], chains: dict) -> list[RenderedFile]:
+    return [
+        RenderedFile("iproute2", f"iproute2/{role}.sh", shell_script(intent, role, commands, interfaces), 0o755),
+        RenderedFile("nftables", f"nftables/{role}.nft", nft_table(intent, role, f"transition_{role}", chains)),
+    ]
+
+
+def render_sa46t(intent: dict) -> list[RenderedFile]:
+    sa46t = intent["roles"]["sa46t"]
+    commands = [f"ip -6 addr replace {sa46t['local']}/128 dev {sa46t['uplink']}"]
+    tunnels = []
+    for i, peer in enumerate(sa46t["peers"]):
+        tunnels.append(name := f"{sa46t['tunnel']}{i}")
+        commands += _tunnel(name, sa46t["local"], peer["address"], sa46t["uplink"], sa46t["mtu"])
+        commands += [f"ip route replace {network} dev {name}" for network in peer["networks"]]
+    return _files(intent, "sa46t", commands, [sa46t["uplink"]], {"forward": _mss_clamp(tunnels)})
+
+
+def render_map(intent: dict) -> list[RenderedFile]:
+    role = intent["roles"]["map"]
+    if role["variant"] == "map-t" or role["role"] == "br":
+        raise IntentError(f"roles.map: a {role['variant']} {role['role'].upper()} has no Linux renderer "
+                          "(no port-set aware BR data path, and Jool 4.1 lacks MAP-T)")
+    # 4rd (RFC 7600) maps headers instead of encapsulating and Linux has no such data path:
+    # a 4rd CE is rendered as MAP-E encapsulation, which works only toward a BR that accepts it.
+    ce, tunnel = role["ce"], role["tunnel"]
+    commands = [
+        f"ip -6 addr replace {ce['ipv6']}/128 dev {role['wan']}",
+        *_tunnel(tunnel, ce["ipv6"], role["br_address"], role["wan"], role["mtu"]),
+        f"ip addr replace {ce['ipv4']}/32 dev {tunnel}",
+        f"ip route replace default dev {tunnel}",
+    ]
+    ports = [port for first, last in ce["ports"] for port in range(first, last + 1)]
+    port_map = ", ".join(f"{i} : {port}" for i, port in enumerate(ports))
+    snat = [
+        f'oifname "{tunnel}" meta l4proto {{ tcp, udp }} snat ip to {ce["ipv4"]} : numgen inc mod {len(ports)} map {{ {port_map} }}',
+        f'oifname "{tunnel}" snat ip to {ce["ipv4"]}',
+    ]
+    chains = {"postrouting": ("nat", "postrouting", "srcnat", snat), "forward": _mss_clamp([tunnel])}
+    return _files(intent, "map", commands, [role["wan"]], chains)
+
+
+def render_dslite(intent: dict) -> list[RenderedFile]:
+    role = intent["roles"]["dslite"]
+    if role["role"] == "b4":
+        tunnel = role["tunnel"] + "0"
+        commands = [
+            f"ip -6 addr replace {role['b4_address']}/128 dev {role['wan']}",
+            *_tunnel(tunnel, role["b4_address"], role["aftr_address"], role["wan"], role["mtu"]),
+            f"ip addr replace {role['b4_ipv4']}/29 dev {tunnel}",
+            f"ip route replace default dev {tunnel}",
+        ]
+        return _files(intent, "dslite", commands, [role["wan"]], {"forward": _mss_clamp([tunnel])})
+    commands = [f"ip -6 addr replace {role['aftr_address']}/128 dev {role['wan']}"]
+    tunnels, networks = [], []
+    for i, b4 in enumerate(role["b4s"]):
+        tunnels.append(name := f"{role['tunnel']}{i}")
+        commands += _tunnel(name, role["aftr_address"], b4["address"], role["wan"], role["mtu"])
+        commands.append(f"ip addr replace {role['aftr_ipv4']}/32 dev {name}")
+        commands += [f"ip route replace {network} dev {name}" for network in b4["networks"]]
+        networks += b4["networks"]
+    snat = [f'oifname "{role["uplink"]}" ip saddr {{ {", ".join(networks)} }} snat ip to {address_range(role["pool4"])}']
+    chains = {"postrouting": ("nat", "postrouting", "srcnat", snat), "forward": _mss_clamp(tunnels)}
+    return _files(intent, "dslite", commands, [role["wan"], role["uplink"]], chains)

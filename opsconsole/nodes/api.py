@@ -1,0 +1,45 @@
+"""The API the agents call: a heartbeat, authenticated by the node's own bearer token."""
+import json
+
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from gateways.signing import SignatureError
+
+from .live import broadcast_node
+from .models import GatewayNode
+from .secrets import token_matches
+
+HEARTBEAT_FIELDS = ("revision", "hash", "services", "counters", "refused")
+
+
+def _presented_token(request) -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise SignatureError("bearer token is missing")
+    return token.strip()
+
+
+@csrf_exempt
+@require_POST
+def heartbeat(request, name: str):
+    node = GatewayNode.objects.filter(name=name).first()
+    try:
+        token = _presented_token(request)
+        # The same answer for an unknown node and a wrong token: a token never reveals which nodes exist.
+        if node is None or not token_matches(token, node.token_hash):
+            raise SignatureError("token is not valid for this node")
+    except SignatureError as exc:
+        return JsonResponse({"status": "refused", "reason": str(exc)}, status=401)
+    try:
+        beat = json.loads(request.body)
+        report = {key: beat[key] for key in HEARTBEAT_FIELDS if key in beat}
+    except (ValueError, TypeError):
+        return JsonResponse({"status": "refused", "reason": "body is not a JSON object"}, status=400)
+    node.last_heartbeat = report
+    node.last_heartbeat_at = timezone.now()
+    node.save(update_fields=["last_heartbeat", "last_heartbeat_at"])
+    broadcast_node(node.pk)
+    return JsonResponse({"status": "ok", "desired_hash": node.desired_revision.content_hash if node.desired_revision else ""})

@@ -1,0 +1,132 @@
+"""Gateway nodes, the revisions of their intent, and every push attempt."""
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opsconsole.audit.trail import audited
+
+from . import secrets
+
+
+class NodeState(models.TextChoices):
+    IN_SYNC = "in-sync", _("in sync")
+    PUSHING = "pushing", _("pushing")
+    FAILED = "failed", _("failed")
+    UNREACHABLE = "unreachable", _("unreachable")
+    DRIFTED = "drifted", _("drifted")
+
+
+STATE_BADGE = {
+    NodeState.IN_SYNC: "ok",
+    NodeState.PUSHING: "warn",
+    NodeState.FAILED: "bad",
+    NodeState.UNREACHABLE: "bad",
+    NodeState.DRIFTED: "warn",
+}
+HEARTBEAT_STALE_SECONDS = 30
+
+
+@audited(secret_fields=("secret_encrypted", "token_hash"), quiet_fields=("last_heartbeat_at", "last_heartbeat", "applied_revision_id"))
+class GatewayNode(models.Model):
+    name = models.SlugField(_("name"), max_length=63, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    agent_url = models.URLField(
+        _("agent URL"), help_text=_("Where the console reaches this node's agent, e.g. https://[2001:db8::1]:9101")
+    )
+    secret_encrypted = models.TextField(editable=False)
+    token_hash = models.CharField(max_length=64, editable=False)
+    desired_revision = models.ForeignKey(
+        "ConfigRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_revision = models.ForeignKey(
+        "ConfigRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    last_heartbeat = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gateway node")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def issue_credentials(self) -> tuple[str, str]:
+        """Give the node a new push secret and heartbeat token; return both in clear, once, for its agent.toml."""
+        secret, token = secrets.new_secret(), secrets.new_secret()
+        self.secret_encrypted = secrets.encrypt(secret)
+        self.token_hash = secrets.hash_token(token)
+        return secret, token
+
+    @property
+    def push_secret(self) -> bytes:
+        return secrets.decrypt(self.secret_encrypted).encode()
+
+    @property
+    def running_hash(self) -> str:
+        return self.last_heartbeat.get("hash", "")
+
+    @property
+    def last_push(self) -> "Push | None":
+        return self.pushes.order_by("-started_at", "-id").first()
+
+    def state(self, now=None) -> NodeState:
+        now = now or timezone.now()
+        last_push = self.last_push
+        heartbeat_fresh = (
+            self.last_heartbeat_at is not None
+            and (now - self.last_heartbeat_at).total_seconds() < HEARTBEAT_STALE_SECONDS
+        )
+        desired_hash = self.desired_revision.content_hash if self.desired_revision else ""
+        if not heartbeat_fresh and (last_push is None or last_push.status == Push.Status.UNREACHABLE):
+            return NodeState.UNREACHABLE
+        if self.applied_revision_id != self.desired_revision_id:
+            if last_push and last_push.revision_id == self.desired_revision_id and last_push.status in Push.FAILURES:
+                return NodeState.UNREACHABLE if last_push.status == Push.Status.UNREACHABLE else NodeState.FAILED
+            return NodeState.PUSHING
+        if heartbeat_fresh and self.running_hash != desired_hash:
+            return NodeState.DRIFTED
+        return NodeState.IN_SYNC
+
+
+class ConfigRevision(models.Model):
+    node = models.ForeignKey(GatewayNode, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    intent = models.JSONField()
+    content_hash = models.CharField(max_length=80)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(_("changed by"), max_length=150)
+    reason = models.CharField(_("what changed"), max_length=300)
+
+    class Meta:
+        ordering = ["node", "-number"]
+        constraints = [models.UniqueConstraint(fields=["node", "number"], name="nodes_revision_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.node.name} r{self.number}"
+
+
+class Push(models.Model):
+    class Status(models.TextChoices):
+        SENDING = "sending", _("sending")
+        APPLIED = "applied", _("applied")
+        UNCHANGED = "unchanged", _("already running")
+        FAILED = "failed", _("failed")
+        REFUSED = "refused", _("refused")
+        UNREACHABLE = "unreachable", _("unreachable")
+
+    FAILURES = (Status.FAILED, Status.REFUSED, Status.UNREACHABLE)
+
+    node = models.ForeignKey(GatewayNode, on_delete=models.CASCADE, related_name="pushes")
+    revision = models.ForeignKey(ConfigRevision, on_delete=models.CASCADE, related_name="pushes")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENDING)
+    services = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"push of {self.revision} {self.status}"

@@ -1,0 +1,73 @@
+"""The one place that turns changes into new desired revisions and queues their push."""
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Max
+
+from gateways.intent import IntentError, content_hash, validate_intent
+from opsconsole.audit.context import current_actor
+
+from .intents import build_intent
+from .models import ConfigRevision, GatewayNode
+
+log = logging.getLogger(__name__)
+ALL_NODES = None
+
+
+def mark_nodes_dirty(node_ids: Iterable[int] | None = ALL_NODES, reason: str = "configuration changed") -> None:
+    """After the current transaction commits, rebuild these nodes' intents (all nodes when None) and push changes.
+
+    Many changes in one transaction become one rebuild per node.
+    """
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_opsconsole_dirty_nodes", None)
+    if pending is None:
+        pending = connection._opsconsole_dirty_nodes = {"ids": set(), "all": False, "reasons": []}
+        actor = current_actor().label
+        transaction.on_commit(lambda: _flush(connection, actor))
+    if node_ids is ALL_NODES:
+        pending["all"] = True
+    else:
+        pending["ids"].update(node_ids)
+    if reason not in pending["reasons"]:
+        pending["reasons"].append(reason)
+
+
+def _flush(connection, actor: str) -> None:
+    pending = connection._opsconsole_dirty_nodes
+    connection._opsconsole_dirty_nodes = None
+    nodes = GatewayNode.objects.all() if pending["all"] else GatewayNode.objects.filter(pk__in=pending["ids"])
+    reason = "; ".join(pending["reasons"])[:300]
+    for node in nodes:
+        refresh_desired_revision(node, actor, reason)
+
+
+def refresh_desired_revision(node: GatewayNode, actor: str, reason: str) -> ConfigRevision | None:
+    """Record a new desired revision if the node's intent changed, and queue its push; return it."""
+    from .tasks import push_node_revision
+
+    try:
+        intent = validate_intent(build_intent(node))
+    except IntentError as exc:
+        log.error("node %s: intent not rebuilt: %s", node.name, exc)
+        return None
+    digest = content_hash(intent)
+    with transaction.atomic():
+        node = GatewayNode.objects.select_for_update().get(pk=node.pk)
+        if node.desired_revision and node.desired_revision.content_hash == digest:
+            return None
+        revision = new_revision(node, intent, digest, actor, reason)
+    push_node_revision.delay_on_commit(node.pk)
+    return revision
+
+
+def new_revision(node: GatewayNode, intent: dict, digest: str, actor: str, reason: str) -> ConfigRevision:
+    """Append a revision and make it the desired one (caller holds the node's row lock)."""
+    latest = node.revisions.aggregate(latest=Max("number"))["latest"] or 0
+    revision = ConfigRevision.objects.create(
+        node=node, number=latest + 1, intent=intent, content_hash=digest, created_by=actor, reason=reason
+    )
+    node.desired_revision = revision
+    node.save(update_fields=["desired_revision"])
+    return revision

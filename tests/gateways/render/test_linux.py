@@ -1,0 +1,85 @@
+"""SA46T, MAP-E, DS-Lite and 464XLAT CLAT on Linux: iproute2 scripts run in a namespace, nftables by `nft -c`."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+
+from gateways.intent import IntentError
+from gateways.render import render_intent
+from tests.gateways.render.conftest import (
+    INJECTION_SETTINGS, NASTY_TEXT, SHOWNET_MAP_PORTS, assert_contained, by_path, check_text, intent, render_and_check,
+    shownet_clat, shownet_dslite_aftr, shownet_dslite_b4, shownet_map_ce, wide_sa46t,
+)
+
+MSS_CLAMP = "tcp flags syn tcp option maxseg size set rt mtu"
+
+
+def test_shownet_map_e_ce_snats_into_its_fifteen_port_blocks() -> None:
+    files, results = render_and_check(intent({"map": shownet_map_ce()}, node="map-ce-42"))
+    assert all(r.ok for r in results), results
+    script, rules = by_path(files)["iproute2/map.sh"], by_path(files)["nftables/map.nft"]
+    assert ("ip -6 tunnel add map0 mode ipip6 local 2001:3e8:6000:42::1 remote 2001:3e8:0:2900::1 dev wan0"
+            " encaplimit none") in script
+    assert "ip addr replace 130.129.255.93/32 dev map0" in script and "set -eu" in script
+    assert "snat ip to 130.129.255.93 : numgen inc mod 960 map { 0 : 4224, 1 : 4225," in rules
+    assert "63 : 4287, 64 : 8320," in rules and "959 : 61631 }" in rules
+    assert SHOWNET_MAP_PORTS[-1] == [61568, 61631] and f'oifname {{ "map0" }} {MSS_CLAMP}' in rules
+
+
+def test_map_t_and_a_br_are_refused_rather_than_rendered_wrongly() -> None:
+    with pytest.raises(IntentError, match="roles.map: a map-e BR has no Linux renderer"):
+        br = {key: value for key, value in shownet_map_ce().items() if key != "ce"}
+        render_intent(intent({"map": {**br, "role": "br"}}))
+
+
+def test_shownet_dslite_b4_and_aftr() -> None:
+    files, results = render_and_check(intent({"dslite": shownet_dslite_b4()}))
+    assert all(r.ok for r in results), results
+    assert "remote 2001:db8:a10:a10::99" in by_path(files)["iproute2/dslite.sh"]
+    assert "ip addr replace 192.0.0.2/29 dev dslite0" in by_path(files)["iproute2/dslite.sh"]
+    files, results = render_and_check(intent({"dslite": shownet_dslite_aftr()}))
+    assert all(r.ok for r in results), results
+    rules = by_path(files)["nftables/dslite.nft"]
+    assert 'oifname "up0" ip saddr { 192.168.1.0/24 } snat ip to 203.0.113.8-203.0.113.15' in rules and MSS_CLAMP in rules
+
+
+def test_shownet_clat_is_tayga_mapping_its_ipv4_address() -> None:
+    files, results = render_and_check(intent({"xlat464": shownet_clat()}))
+    assert all(r.ok for r in results), results
+    assert "prefix 2001:10:10:10:10:10::/96" in by_path(files)["tayga/clat.conf"]
+    assert "map 192.0.0.1 2001:db8::c0a8:101" in by_path(files)["tayga/clat.conf"]
+    assert "ip -6 neigh replace proxy 2001:db8::c0a8:101 dev wan0" in by_path(files)["iproute2/clat.sh"]
+
+
+def test_a_plat_is_the_nat64_role() -> None:
+    plat = {"role": "plat", "plat_prefix": "2001:10:10:10:10:10::/96"}
+    with pytest.raises(IntentError, match="roles.xlat464.plat_prefix: a PLAT is this node's nat64 role"):
+        render_intent(intent({"xlat464": plat}))
+    nat64 = {"implementation": "jool", "pool6": "2001:10:10:10:10:10::/96", "pool4": [{"prefix": "203.0.113.0/26"}]}
+    assert [f.path for f in render_intent(intent({"xlat464": plat, "nat64": nat64}))] == ["jool/jool.json"]
+
+
+def test_sa46t_has_a_tunnel_per_peer() -> None:
+    files, results = render_and_check(intent({"sa46t": wide_sa46t()}))
+    assert all(r.ok for r in results), results
+    script = by_path(files)["iproute2/sa46t.sh"]
+    assert "ip route replace 198.51.100.0/24 dev sa46t0" in script and "ip route replace 203.0.113.0/25 dev sa46t1" in script
+    assert f'oifname {{ "sa46t0", "sa46t1" }} {MSS_CLAMP}' in by_path(files)["nftables/sa46t.nft"]
+
+
+def test_broken_nftables_and_tunnel_lines_are_refused() -> None:
+    result = check_text("nftables", "nftables/x.nft", "table ip t {\n chain c { type nat hook postrouting priority srcnat;\n"
+                        " snat ip to 192.0.2.1 : 1024-2047\n }\n}\n")
+    assert not result.ok and "transport protocol" in result.message
+    result = check_text("iproute2", "iproute2/x.sh", "#!/bin/bash\nset -eu\nip -6 tunnel add t0 mode sit local 2001:db8::1\n")
+    assert not result.ok and "mode sit is not ipip6" in result.message
+    result = check_text("iproute2", "iproute2/x.sh", "#!/bin/bash\nif then\n")
+    assert not result.ok and "syntax error" in result.message
+
+
+@given(NASTY_TEXT)
+@INJECTION_SETTINGS
+def test_free_text_cannot_change_the_structure(description: str) -> None:
+    roles = {"map": shownet_map_ce(), "dslite": {**shownet_dslite_b4(), "wan": "wan1"}}
+    assert_contained(intent(roles, description=description), intent(roles))

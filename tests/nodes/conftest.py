@@ -1,0 +1,78 @@
+"""A real sandbox agent, configured the way `make run` configures one, for the node under test."""
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from opsconsole.nodes.local import agent_toml
+from opsconsole.nodes.models import GatewayNode
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def dns64_intent(node: str, prefix: str = "2001:db8:64::/96", **extra) -> dict:
+    role = {"implementation": "unbound", "prefix": prefix, "dnssec_validation": False, **extra}
+    return {"schema": 1, "node": node, "description": "", "roles": {"dns64": role}}
+
+
+class SandboxAgent:
+    def __init__(self, node: GatewayNode, directory: Path, console_url: str):
+        self.node, self.directory, self.console_url = node, directory, console_url
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def log(self) -> str:
+        path = self.directory / "agent.log"
+        return path.read_text() if path.exists() else ""
+
+    @property
+    def sandbox(self) -> Path:
+        return self.directory / "sandbox"
+
+    def configure(self) -> None:
+        (self.directory / "agent.toml").write_text(agent_toml(self.node, self.directory, self.console_url))
+
+    def start(self) -> None:
+        if not (self.directory / "agent.toml").exists():
+            self.configure()
+        offset = len(self.log)
+        with (self.directory / "agent.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gateways.agent", "--config", str(self.directory / "agent.toml")],
+                cwd=REPOSITORY, stdout=log, stderr=log,
+            )
+        deadline = time.monotonic() + 10
+        while not re.search(r"listening on", self.log[offset:]):
+            assert self.process.poll() is None, f"agent exited:\n{self.log}"
+            assert time.monotonic() < deadline, f"agent did not start:\n{self.log}"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def gateway_node(db) -> GatewayNode:
+    node = GatewayNode(name="dns64-test", description="test node", agent_url=f"http://127.0.0.1:{free_port()}")
+    node.issue_credentials()
+    node.save()
+    return node
+
+
+@pytest.fixture
+def sandbox_agent(gateway_node, tmp_path):
+    agent = SandboxAgent(gateway_node, tmp_path / "agent", console_url="")
+    yield agent
+    agent.stop()

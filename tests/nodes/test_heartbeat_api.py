@@ -1,0 +1,51 @@
+"""Agents report to the console with their own node's token, and only their own node's."""
+import json
+
+import pytest
+
+from opsconsole.nodes.models import GatewayNode
+
+pytestmark = pytest.mark.django_db
+
+
+def beat(client, name, token, **report):
+    body = {"revision": 3, "hash": "sha256:abc", "services": {}, "counters": {"applied": 1}, "refused": [], **report}
+    return client.post(f"/api/nodes/{name}/heartbeat/", json.dumps(body), content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def new_node(name) -> tuple[GatewayNode, str]:
+    node = GatewayNode(name=name, agent_url="http://127.0.0.1:9")
+    _secret, token = node.issue_credentials()
+    node.save()
+    return node, token
+
+
+def test_heartbeat_with_the_nodes_token_is_recorded(client):
+    node, token = new_node("nat64-1")
+    response = beat(client, "nat64-1", token, refused=["push is 93 s old, window is 30 s"])
+    assert response.status_code == 200
+    node.refresh_from_db()
+    assert node.running_hash == "sha256:abc" and node.last_heartbeat_at is not None
+    assert node.last_heartbeat["refused"] == ["push is 93 s old, window is 30 s"]
+
+
+def test_a_token_reaches_only_its_own_node(client):
+    new_node("nat64-1")
+    _other, other_token = new_node("nat64-2")
+    response = beat(client, "nat64-1", other_token)
+    assert response.status_code == 401
+    assert GatewayNode.objects.get(name="nat64-1").last_heartbeat_at is None
+
+
+def test_missing_or_wrong_token_is_refused_the_same_way_as_an_unknown_node(client):
+    new_node("nat64-1")
+    assert client.post("/api/nodes/nat64-1/heartbeat/", "{}", content_type="application/json").status_code == 401
+    assert beat(client, "nat64-1", "not-the-token").json()["reason"] == beat(client, "nope", "x").json()["reason"]
+
+
+def test_tokens_and_secrets_are_not_stored_in_clear():
+    node, token = new_node("nat64-1")
+    stored = GatewayNode.objects.filter(pk=node.pk).values("secret_encrypted", "token_hash").get()
+    assert token not in stored["token_hash"] and token not in stored["secret_encrypted"]
+    assert node.push_secret  # decryptable by the console, which must sign with it
