@@ -263,6 +263,12 @@ _SA46T = {
     "mtu": _MTU,
     "uplink": (interface, _REQUIRED),
 }
+_MAP_CE = fields({
+    "ipv4": (address(4), _REQUIRED),
+    "psid": (integer(0, 65535), _REQUIRED),
+    "ports": (list_of(port_range, 1), _REQUIRED),
+    "ipv6": (address(6), _REQUIRED),
+})
 _MAP = {
     "variant": (choice("map-e", "map-t", "4rd"), _REQUIRED),
     "role": (choice("br", "ce"), _REQUIRED),
@@ -270,15 +276,12 @@ _MAP = {
     "fmrs": (list_of(_MAP_RULE), []),
     "br_address": (address(6), _REQUIRED),
     "br_anycast": (boolean, False),
-    "ce": (fields({
-        "ipv4": (address(4), _REQUIRED),
-        "psid": (integer(0, 65535), _REQUIRED),
-        "ports": (list_of(port_range, 1), _REQUIRED),
-        "ipv6": (address(6), _REQUIRED),
-    }), None),
+    "ce": (_MAP_CE, None),
+    "ces": (list_of(_MAP_CE), []),  # a BR's known CEs: one tunnel each, chosen by destination address and port
     "tunnel": (interface, "map0"),
     "mtu": _MTU,
     "wan": (interface, _REQUIRED),
+    "uplink": (interface, None),
 }
 _DSLITE = {
     "role": (choice("aftr", "b4"), _REQUIRED),
@@ -381,15 +384,23 @@ def _map_rules(role: dict, path: str) -> None:
         _check_that(rule["psid_offset"] + rule["psid_len"] <= 16, f"{rule_path}.psid_len", "offset + length exceed 16 bits")
     ce = role["ce"]
     _check_that((ce is not None) == (role["role"] == "ce"), f"{path}.ce", "is required for a CE and only for a CE")
-    if ce is None:
+    if ce is not None:
+        _map_ce_rules(ce, role["bmr"], f"{path}.ce")
         return
-    _within(f"{path}.ce.ipv4", ce["ipv4"], role["bmr"]["ipv4"])
-    _within(f"{path}.ce.ipv6", ce["ipv6"], role["bmr"]["ipv6"])
-    _check_that(ce["psid"] < 2 ** role["bmr"]["psid_len"], f"{path}.ce.psid", "does not fit psid_len")
+    _check_that(role["uplink"] is not None, f"{path}.uplink", "missing (the BR's IPv4 side)")
+    _check_that(len(role["ces"]) <= 200, f"{path}.ces", "more than 200 CEs")
+    for i, known in enumerate(role["ces"]):
+        _map_ce_rules(known, role["bmr"], f"{path}.ces[{i}]")
+
+
+def _map_ce_rules(ce: dict, bmr: dict, path: str) -> None:
+    _within(f"{path}.ipv4", ce["ipv4"], bmr["ipv4"])
+    _within(f"{path}.ipv6", ce["ipv6"], bmr["ipv6"])
+    _check_that(ce["psid"] < 2 ** bmr["psid_len"], f"{path}.psid", "does not fit psid_len")
     ranges = sorted(ce["ports"])
-    _check_that(len(ranges) <= 4096, f"{path}.ce.ports", "more than 4096 ranges")
+    _check_that(len(ranges) <= 4096, f"{path}.ports", "more than 4096 ranges")
     for (_, last), (first, _) in zip(ranges, ranges[1:]):
-        _check_that(last < first, f"{path}.ce.ports", f"ranges overlap at port {first}")
+        _check_that(last < first, f"{path}.ports", f"ranges overlap at port {first}")
     ce["ports"] = ranges
 
 

@@ -40,9 +40,16 @@ def render_sa46t(intent: dict) -> list[RenderedFile]:
 
 def render_map(intent: dict) -> list[RenderedFile]:
     role = intent["roles"]["map"]
-    if role["variant"] == "map-t" or role["role"] == "br":
-        raise IntentError(f"roles.map: a {role['variant']} {role['role'].upper()} has no Linux renderer "
-                          "(no port-set aware BR data path, and Jool 4.1 lacks MAP-T)")
+    if role["variant"] == "map-t":
+        raise IntentError("roles.map: MAP-T has no Linux renderer (Jool 4.1 lacks MAP-T); use MAP-E")
+    return _map_br(intent, role) if role["role"] == "br" else _map_ce(intent, role)
+
+
+def _port_set(ports: list[list[int]]) -> str:
+    return ", ".join(f"{first}-{last}" if first != last else str(first) for first, last in ports)
+
+
+def _map_ce(intent: dict, role: dict) -> list[RenderedFile]:
     # 4rd (RFC 7600) maps headers instead of encapsulating and Linux has no such data path:
     # a 4rd CE is rendered as MAP-E encapsulation, which works only toward a BR that accepts it.
     ce, tunnel = role["ce"], role["tunnel"]
@@ -60,6 +67,31 @@ def render_map(intent: dict) -> list[RenderedFile]:
     ]
     chains = {"postrouting": ("nat", "postrouting", "srcnat", snat), "forward": _mss_clamp([tunnel])}
     return _files(intent, "map", commands, [role["wan"]], chains)
+
+
+def _map_br(intent: dict, role: dict) -> list[RenderedFile]:
+    """A stateless BR for the CEs the console knows: one ip6tnl per CE, chosen by a mark set from the port set.
+
+    Several CEs share one IPv4 address, so the route toward a CE depends on the destination port: nftables marks
+    each packet with its CE's number and one policy-routing table per CE sends it into that CE's tunnel.
+    Anycast BRs render the same BR address on every node.
+    """
+    first_table = 1000
+    commands = [f"ip -6 addr replace {role['br_address']}/128 dev {role['wan']}"]
+    tunnels, marks = [], []
+    for i, ce in enumerate(role["ces"]):
+        tunnels.append(name := f"{role['tunnel']}-{i}")
+        table = first_table + i
+        commands += _tunnel(name, role["br_address"], ce["ipv6"], role["wan"], role["mtu"])
+        commands += [
+            f"ip route replace default dev {name} table {table}",
+            f"ip rule del fwmark {table} table {table} 2>/dev/null || true",
+            f"ip rule add fwmark {table} table {table}",
+        ]
+        marks.append(f"ip daddr {ce['ipv4']} meta l4proto {{ tcp, udp }} th dport {{ {_port_set(ce['ports'])} }} "
+                     f"meta mark set {table}")
+    chains = {"prerouting": ("filter", "prerouting", "mangle", marks), "forward": _mss_clamp(tunnels or [role["tunnel"]])}
+    return _files(intent, "map", commands, [role["wan"], role["uplink"]], chains)
 
 
 def render_dslite(intent: dict) -> list[RenderedFile]:

@@ -27,10 +27,28 @@ def test_shownet_map_e_ce_snats_into_its_fifteen_port_blocks() -> None:
     assert SHOWNET_MAP_PORTS[-1] == [61568, 61631] and f'oifname {{ "map0" }} {MSS_CLAMP}' in rules
 
 
-def test_map_t_and_a_br_are_refused_rather_than_rendered_wrongly() -> None:
-    with pytest.raises(IntentError, match="roles.map: a map-e BR has no Linux renderer"):
-        br = {key: value for key, value in shownet_map_ce().items() if key != "ce"}
+def test_shownet_map_e_br_routes_each_port_set_into_its_ce_tunnel() -> None:
+    br = {key: value for key, value in shownet_map_ce().items() if key != "ce"}
+    other_ce = {"ipv4": "130.129.255.93", "psid": 3, "ports": [[k * 4096 + 192, k * 4096 + 255] for k in range(1, 16)],
+                "ipv6": "2001:3e8:6000:43:0:8281:ff5d:3"}
+    ces = [shownet_map_ce()["ce"], other_ce]
+    files, results = render_and_check(intent({"map": {**br, "role": "br", "uplink": "up0", "ces": ces}}, node="map-br-1"))
+    assert all(r.ok for r in results), results
+    script, rules = by_path(files)["iproute2/map.sh"], by_path(files)["nftables/map.nft"]
+    assert "ip -6 addr replace 2001:3e8:0:2900::1/128 dev wan0" in script
+    assert "ip -6 tunnel add map0-1 mode ipip6 local 2001:3e8:0:2900::1 remote 2001:3e8:6000:43:0:8281:ff5d:3" in script
+    assert "ip route replace default dev map0-1 table 1001" in script and "ip rule add fwmark 1001 table 1001" in script
+    assert ("ip daddr 130.129.255.93 meta l4proto { tcp, udp } th dport { 4224-4287, 8320-8383," in rules
+            and "61568-61631 } meta mark set 1000" in rules)
+    assert "4288-4351, 8384-8447," in rules and f'oifname {{ "map0-0", "map0-1" }} {MSS_CLAMP}' in rules
+
+
+def test_a_br_needs_its_ipv4_side_and_map_t_is_refused() -> None:
+    br = {key: value for key, value in shownet_map_ce().items() if key != "ce"}
+    with pytest.raises(IntentError, match="roles.map.uplink: missing"):
         render_intent(intent({"map": {**br, "role": "br"}}))
+    with pytest.raises(IntentError, match="MAP-T has no Linux renderer"):
+        render_intent(intent({"map": {**shownet_map_ce(), "variant": "map-t"}}))
 
 
 def test_shownet_dslite_b4_and_aftr() -> None:
