@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "opsconsole.plan",
     "opsconsole.nodes",
     "opsconsole.transition",
+    "opsconsole.registration",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +96,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory: browser and end-to-end tests run the ASGI server in a second process on the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-opsconsole.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-opsconsole-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login/"
