@@ -18,6 +18,7 @@ import httpx
 from gateways.agentconfig import AgentConfig, AgentConfigError, load_agent_config
 from gateways.apply import RunningState, StaleRevision, apply_intent, load_running_state
 from gateways.intent import IntentError, content_hash, validate_intent
+from gateways.neighbours import read_neighbours
 from gateways.signing import SignatureError, SignedPush, WrongNode, bearer_header, verify_request
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -73,7 +74,7 @@ class GatewayAgent:
         if intent_hash != signed_hash:
             raise self.refuse(400, f"body hashes to {intent_hash}, signed content hash is {signed_hash}", peer)
         try:
-            intent = validate_intent(intent)
+            validate_intent(intent)  # refuse early with a 422; apply_intent renders from the intent as sent
         except IntentError as error:
             raise self.refuse(422, f"invalid intent: {error}", peer) from None
         if intent["node"] != self.config.node:
@@ -156,7 +157,8 @@ def send_heartbeats(agent: GatewayAgent, stop: threading.Event) -> None:
     with httpx.Client(timeout=5, headers=bearer_header(config.console_token)) as client:
         while not stop.wait(config.heartbeat_interval):
             beat = agent.status()
-            beat.pop("mode")
+            if beat.pop("mode") == "production":
+                beat["neighbours"] = read_neighbours()
             try:
                 client.post(url, json=beat).raise_for_status()
             except httpx.HTTPError as error:

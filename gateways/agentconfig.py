@@ -59,6 +59,11 @@ DEBIAN_SERVICES: dict[str, ServiceSettings] = {
     ),
 }
 DEBIAN_SERVICES["router-linux"] = replace(DEBIAN_SERVICES["iproute2"], directory=Path("/etc/opsconsole/router-linux"))
+DEBIAN_SERVICES["kea6"] = replace(
+    DEBIAN_SERVICES["kea"],
+    reload=DEBIAN_SERVICES["kea"].reload.replace("kea4-ctrl-socket", "kea6-ctrl-socket"),
+    health=DEBIAN_SERVICES["kea"].health.replace("kea4-ctrl-socket", "kea6-ctrl-socket"),
+)
 
 
 @dataclass(frozen=True)

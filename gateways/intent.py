@@ -171,7 +171,9 @@ def fields(table: dict[str, tuple[Check, Any]]) -> Check:
             raise IntentError(f"{path}.{unknown[0]}: unknown field")
         result = {}
         for key, (field_check, default) in table.items():
-            if key in value:
+            if key in value and value[key] is None and default is None:
+                result[key] = None  # an optional field left empty, as validate_intent itself returns it
+            elif key in value:
                 result[key] = field_check(value[key], f"{path}.{key}")
             elif default is _REQUIRED:
                 raise IntentError(f"{path}.{key}: missing")

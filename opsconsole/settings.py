@@ -139,6 +139,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 RECONCILE_SECONDS = float(os.environ.get("RECONCILE_SECONDS", "5"))
 CELERY_BEAT_SCHEDULE = {
     "reconcile-nodes": {"task": "opsconsole.nodes.tasks.reconcile_nodes", "schedule": RECONCILE_SECONDS},
+    "expire-registrations": {"task": "opsconsole.registration.tasks.expire_registrations", "schedule": 60.0},
 }
 
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given.

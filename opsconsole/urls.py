@@ -8,6 +8,8 @@ urlpatterns = [
     path("nodes/", include("opsconsole.nodes.urls")),
     path("api/nodes/", include("opsconsole.nodes.api_urls")),
     path("audit/", include("opsconsole.audit.urls")),
+    path("registration/", include("opsconsole.registration.urls")),
+    path("portal/", include("opsconsole.registration.portal_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

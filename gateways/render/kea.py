@@ -23,7 +23,8 @@ def _comment(intent: dict) -> str:
 def _common(intent: dict, role: dict, family: str) -> dict:
     subnets = role["subnets4" if family == "4" else "subnets6"]
     return {
-        "comment": _comment(intent),
+        # Kea's command channel refuses a global "comment" (the file parser takes it); user-context passes both.
+        "user-context": {"comment": _comment(intent)},
         "interfaces-config": {"interfaces": sorted({subnet["interface"] for subnet in subnets})},
         "control-socket": {"socket-type": "unix", "socket-name": role[f"control_socket{family}"]},
         "lease-database": {
@@ -41,7 +42,9 @@ def _subnet4(subnet: dict) -> dict:
         pool["client-class"] = "KNOWN"
     rendered = {
         "id": subnet["id"], "subnet": subnet["prefix"], "interface": subnet["interface"], "pools": [pool],
-        "reservations": [{"hw-address": mac} for mac in subnet["reservations"]],
+        # Kea 2.2 refuses a reservation with nothing but an identifier ("must include at least one
+        # resource"); a client class is a resource that changes nothing else.
+        "reservations": [{"hw-address": mac, "client-classes": ["registered"]} for mac in subnet["reservations"]],
     }
     if subnet["router"]:
         rendered["option-data"] = [{"name": "routers", "data": subnet["router"]}]

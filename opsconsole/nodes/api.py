@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from gateways.signing import SignatureError
 
-from .live import broadcast_node
+from .live import broadcast_node, heartbeat_received
 from .models import GatewayNode
 from .secrets import token_matches
 
@@ -36,10 +36,11 @@ def heartbeat(request, name: str):
     try:
         beat = json.loads(request.body)
         report = {key: beat[key] for key in HEARTBEAT_FIELDS if key in beat}
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, KeyError):
         return JsonResponse({"status": "refused", "reason": "body is not a JSON object"}, status=400)
     node.last_heartbeat = report
     node.last_heartbeat_at = timezone.now()
     node.save(update_fields=["last_heartbeat", "last_heartbeat_at"])
+    heartbeat_received.send(sender=GatewayNode, node=node, beat=beat)
     broadcast_node(node.pk)
     return JsonResponse({"status": "ok", "desired_hash": node.desired_revision.content_hash if node.desired_revision else ""})

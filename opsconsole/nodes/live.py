@@ -2,8 +2,11 @@
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.dispatch import Signal
 
 NODES_GROUP = "nodes"
+# Sent with node= and beat= (the agent's whole report) for apps that keep parts of it, e.g. neighbour tables.
+heartbeat_received = Signal()
 
 
 def broadcast_node(node_id: int) -> None:

@@ -1,4 +1,5 @@
 """Gateway nodes, the revisions of their intent, and every push attempt."""
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,9 @@ HEARTBEAT_STALE_SECONDS = 30
 @audited(secret_fields=("secret_encrypted", "token_hash"), quiet_fields=("last_heartbeat_at", "last_heartbeat", "applied_revision_id"))
 class GatewayNode(models.Model):
     name = models.SlugField(_("name"), max_length=63, unique=True)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(
+        _("description"), max_length=200, blank=True, validators=[ProhibitNullCharactersValidator()]
+    )
     agent_url = models.URLField(
         _("agent URL"), help_text=_("Where the console reaches this node's agent, e.g. https://[2001:db8::1]:9101")
     )

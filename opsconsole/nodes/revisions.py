@@ -22,16 +22,23 @@ def mark_nodes_dirty(node_ids: Iterable[int] | None = ALL_NODES, reason: str = "
     """
     connection = transaction.get_connection()
     pending = getattr(connection, "_opsconsole_dirty_nodes", None)
-    if pending is None:
-        pending = connection._opsconsole_dirty_nodes = {"ids": set(), "all": False, "reasons": []}
+    if pending is not None and not any(entry[1] is pending["flush"] for entry in connection.run_on_commit):
+        pending = None  # the transaction that registered the flush rolled back, and Django dropped the callback
+    first = pending is None
+    if first:
         actor = current_actor().label
-        transaction.on_commit(lambda: _flush(connection, actor))
+        pending = connection._opsconsole_dirty_nodes = {
+            "ids": set(), "all": False, "reasons": [], "flush": lambda: _flush(connection, actor)
+        }
     if node_ids is ALL_NODES:
         pending["all"] = True
     else:
         pending["ids"].update(node_ids)
     if reason not in pending["reasons"]:
         pending["reasons"].append(reason)
+    if first:
+        # Registered last: outside a transaction (autocommit) on_commit runs at once and must see this change.
+        transaction.on_commit(pending["flush"])
 
 
 def _flush(connection, actor: str) -> None:
@@ -48,6 +55,7 @@ def refresh_desired_revision(node: GatewayNode, actor: str, reason: str) -> Conf
     from .tasks import push_node_revision
 
     try:
+        # Normalised, so that the same configuration written differently hashes the same.
         intent = validate_intent(build_intent(node))
     except IntentError as exc:
         log.error("node %s: intent not rebuilt: %s", node.name, exc)

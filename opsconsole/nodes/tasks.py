@@ -46,7 +46,7 @@ def push_node_revision(self, node_id: int) -> str:
 
 def _record_applied(node_id: int, revision) -> None:
     with transaction.atomic():
-        node = GatewayNode.objects.select_for_update().select_related("applied_revision").get(pk=node_id)
+        node = GatewayNode.objects.select_for_update(of=("self",)).select_related("applied_revision").get(pk=node_id)
         # Never move applied backwards: a slower push of an older revision may finish last.
         if node.applied_revision and node.applied_revision.number > revision.number:
             return

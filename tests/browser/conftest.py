@@ -55,8 +55,10 @@ def asgi_server(transactional_db, tmp_path):
     server.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    # Module scope: Playwright's sync API runs an event loop in this thread, which must be gone again before
+    # this worker reaches the async (Channels) tests in other modules.
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser

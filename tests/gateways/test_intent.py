@@ -71,3 +71,13 @@ def test_document_fields_are_checked() -> None:
         validate_intent({"schema": 1, "node": 'x"; rm -rf /', "roles": {}})
     with pytest.raises(IntentError, match=r"^intent.roles: missing"):
         validate_intent({"schema": 1, "node": "n"})
+
+
+def test_validating_a_validated_intent_changes_nothing() -> None:
+    from tests.gateways.render.conftest import intent as make_intent
+
+    tayga_nat64 = {"implementation": "tayga", "pool6": "2001:db8:64::/96", "pool4": [{"prefix": "203.0.113.24/30"}],
+                   "tayga": {"ipv4_addr": "192.168.240.1", "dynamic_pool": "192.168.240.0/21"}}
+    once = validate_intent(make_intent({"nat64": tayga_nat64}))
+    assert once["roles"]["nat64"]["tayga"]["ipv6_addr"] is None
+    assert validate_intent(once) == once and content_hash(validate_intent(once)) == content_hash(once)

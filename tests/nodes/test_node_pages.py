@@ -29,10 +29,12 @@ def test_list_shows_each_nodes_state(noc_client, gateway_node):
     assert gateway_node.name in page and 'data-state="unreachable"' in page
 
 
-def test_node_page_shows_rendered_files_and_the_pending_diff(noc_client, gateway_node, sandbox_agent):
+def test_node_page_shows_rendered_files_and_the_pending_diff(noc_client, gateway_node, sandbox_agent,
+                                                            django_capture_on_commit_callbacks):
     sandbox_agent.start()
     desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:64::/96"))
-    noc_client.post(f"/nodes/{gateway_node.name}/push/")
+    with django_capture_on_commit_callbacks(execute=True):
+        noc_client.post(f"/nodes/{gateway_node.name}/push/")
     desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:77::/96"))
 
     page = noc_client.get(f"/nodes/{gateway_node.name}/").content.decode()
@@ -41,11 +43,12 @@ def test_node_page_shows_rendered_files_and_the_pending_diff(noc_client, gateway
     assert "-    dns64-prefix: 2001:db8:64::/96" in page and "+    dns64-prefix: 2001:db8:77::/96" in page
 
 
-def test_push_now_pushes_and_is_audited(noc_client, gateway_node, sandbox_agent):
+def test_push_now_pushes_and_is_audited(noc_client, gateway_node, sandbox_agent, django_capture_on_commit_callbacks):
     sandbox_agent.start()
     desire(gateway_node, dns64_intent(gateway_node.name))
 
-    response = noc_client.post(f"/nodes/{gateway_node.name}/push/", REMOTE_ADDR="2001:db8::7")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = noc_client.post(f"/nodes/{gateway_node.name}/push/", REMOTE_ADDR="2001:db8::7")
 
     assert response.status_code == 302
     assert gateway_node.pushes.get().status == Push.Status.APPLIED
@@ -54,12 +57,14 @@ def test_push_now_pushes_and_is_audited(noc_client, gateway_node, sandbox_agent)
     assert entry.after == {"action": "push now", "revision": 1}
 
 
-def test_roll_back_restores_an_earlier_revision_as_a_new_one(noc_client, gateway_node, sandbox_agent):
+def test_roll_back_restores_an_earlier_revision_as_a_new_one(noc_client, gateway_node, sandbox_agent,
+                                                            django_capture_on_commit_callbacks):
     sandbox_agent.start()
     first = desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:64::/96"))
     desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:78::/96"))
 
-    noc_client.post(f"/nodes/{gateway_node.name}/rollback/{first.number}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        noc_client.post(f"/nodes/{gateway_node.name}/rollback/{first.number}/")
 
     gateway_node.refresh_from_db()
     assert gateway_node.desired_revision.number == 3

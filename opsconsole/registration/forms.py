@@ -1,0 +1,58 @@
+"""Forms for the helpdesk and the portal; every rule lives in the models, so these only choose fields."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Device, Participant, RegistrationSettings
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
+class ParticipantForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["name", "affiliation", "email", "user", "active_from", "active_until"]
+        widgets = {"active_from": DateTimeInput(), "active_until": DateTimeInput()}
+
+
+class DeviceForm(forms.ModelForm):
+    # Wider than the stored form so that a pasted address with spaces reaches the model's plain message.
+    mac = forms.CharField(label=_("MAC address"), max_length=40)
+
+    class Meta:
+        model = Device
+        fields = ["mac", "label", "os", "vlans"]
+        widgets = {"vlans": forms.CheckboxSelectMultiple}
+
+
+class PortalDeviceForm(DeviceForm):
+    """A participant may learn that a MAC is taken, never by whom."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        mac_errors = self.errors.get("mac")
+        if mac_errors and any(error.code == "mac_taken" for error in mac_errors.as_data()):
+            self.errors["mac"] = self.error_class([_("This MAC address is already registered. If it is yours, ask the helpdesk.")])
+
+
+class ExtendForm(forms.Form):
+    hours = forms.IntegerField(label=_("extend by (hours)"), min_value=1, max_value=24 * 30, initial=24)
+
+
+class RegistrationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = RegistrationSettings
+        fields = ["device_limit", "portal_registrations_per_hour"]
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), required=False)
+    content = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def csv_text(self) -> str:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            return upload.read().decode("utf-8-sig", errors="replace")
+        return self.cleaned_data.get("content") or ""
+

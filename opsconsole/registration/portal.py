@@ -1,0 +1,160 @@
+"""The participant portal: sign in (account or one-time code), register this device, manage only one's own devices."""
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import PortalDeviceForm
+from .mac import is_locally_administered
+from .models import Device, NeighbourEntry, Participant, PortalRegistration, RegistrationSettings, SignInCode, Source
+
+SESSION_KEY = "portal_participant"
+NEIGHBOUR_FRESH = timedelta(minutes=15)
+RATE_WINDOW = timedelta(hours=1)
+PORTAL = "/portal/"
+
+
+def portal_participant(request) -> Participant | None:
+    if request.user.is_authenticated and request.user.is_participant:
+        found = Participant.objects.filter(user=request.user).first()
+        if found:
+            return found
+    pk = request.session.get(SESSION_KEY)
+    return Participant.objects.filter(pk=pk).first() if pk else None
+
+
+def participant_required(view):
+    def wrapped(request, *args, **kwargs):
+        participant = portal_participant(request)
+        if participant is None:
+            return redirect(f"{PORTAL}sign-in/")
+        return view(request, participant, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def detected_mac(address: str) -> str | None:
+    """The MAC the gateways last saw at ADDRESS (neighbour table or lease), if seen recently."""
+    entry = (
+        NeighbourEntry.objects.filter(ip=address, seen_at__gte=timezone.now() - NEIGHBOUR_FRESH).order_by("-seen_at").first()
+        if address else None
+    )
+    return entry.mac if entry else None
+
+
+def rate_limited(participant: Participant, address: str) -> bool:
+    limit = RegistrationSettings.load().portal_registrations_per_hour
+    recent = PortalRegistration.objects.filter(at__gte=timezone.now() - RATE_WINDOW)
+    return (
+        recent.filter(participant=participant).count() >= limit
+        or recent.filter(source_address=address).count() >= limit
+    )
+
+
+def sign_in(request):
+    error = ""
+    if request.method == "POST":
+        code = request.POST.get("code", "").strip().upper().replace(" ", "").replace("-", "")
+        with transaction.atomic():
+            found = SignInCode.objects.select_for_update().filter(
+                code=code, used_at=None, expires_at__gt=timezone.now()).first()
+            if found:
+                found.used_at = timezone.now()
+                found.save(update_fields=["used_at"])
+        if found:
+            request.session.cycle_key()
+            request.session[SESSION_KEY] = found.participant_id
+            return redirect(PORTAL)
+        error = _("This code is unknown, used already or expired. Ask the helpdesk for a new one.")
+    return render(request, "registration/portal/sign_in.html", {"error": error}, status=400 if error else 200)
+
+
+@participant_required
+def home(request, participant: Participant):
+    address = client_address(request)
+    mac = detected_mac(address)
+    mine = participant.devices.prefetch_related("vlans")
+    return render(request, "registration/portal/home.html", {
+        "participant": participant, "devices": mine, "detected": mac, "address": address,
+        "detected_is_mine": mac is not None and any(d.mac == mac for d in mine),
+        "form": PortalDeviceForm(initial={"mac": mac or ""}),
+    })
+
+
+def _register(request, participant: Participant, data) -> tuple[PortalDeviceForm, Device | None]:
+    form = PortalDeviceForm(data, instance=Device(participant=participant, source=Source.SELF_SERVICE,
+                                                  registered_by=request.user if request.user.is_authenticated else None))
+    if not form.is_valid():
+        return form, None
+    with transaction.atomic():
+        device = form.save()
+        PortalRegistration.objects.create(participant=participant, source_address=client_address(request) or "::")
+    return form, device
+
+
+@participant_required
+@require_POST
+def register(request, participant: Participant):
+    if rate_limited(participant, client_address(request)):
+        messages.error(request, _("Too many registrations in the last hour from you or from this address; try again later or ask the helpdesk."))
+        return redirect(PORTAL)
+    data = request.POST.copy()
+    if data.get("this_device"):
+        # Never trust a posted MAC for "this device": look it up again from the connection.
+        data["mac"] = detected_mac(client_address(request)) or ""
+        if not data["mac"]:
+            messages.error(request, _("We could not see this device's MAC address; enter it by hand (see how to find it)."))
+            return redirect(f"{PORTAL}find-mac/")
+    form, device = _register(request, participant, data)
+    if device is None:
+        return render(request, "registration/portal/home.html", {
+            "participant": participant, "devices": participant.devices.all(), "form": form,
+            "detected": detected_mac(client_address(request)),
+        }, status=400)
+    messages.success(request, _("Registered %(mac)s.") % {"mac": device.mac})
+    if is_locally_administered(device.mac):
+        messages.warning(request, _("This is a private (randomised) address; see below how to keep it fixed for this network."))
+    return redirect(PORTAL)
+
+
+def _own_device(participant: Participant, pk: int) -> Device:
+    return get_object_or_404(Device, pk=pk, participant=participant)
+
+
+@participant_required
+def device_edit(request, participant: Participant, pk: int):
+    device = _own_device(participant, pk)
+    form = PortalDeviceForm(request.POST or None, instance=device)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        return redirect(PORTAL)
+    return render(request, "registration/portal/device.html", {"form": form, "device": device}, status=400 if form.errors else 200)
+
+
+@participant_required
+@require_POST
+def device_remove(request, participant: Participant, pk: int):
+    device = _own_device(participant, pk)
+    with transaction.atomic():
+        device.delete()
+    messages.success(request, _("Removed %(mac)s.") % {"mac": device.mac})
+    return redirect(PORTAL)
+
+
+def find_mac(request):
+    return render(request, "registration/portal/find_mac.html")
+
+
+def sign_out(request):
+    request.session.pop(SESSION_KEY, None)
+    return redirect(f"{PORTAL}sign-in/")

@@ -1,0 +1,57 @@
+"""Keeps the DHCP nodes' intents and the audit trail in step with registrations, whatever channel changed them."""
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from opsconsole.audit.models import AuditEntry
+from opsconsole.audit.trail import record
+from opsconsole.nodes.live import heartbeat_received
+from opsconsole.nodes.revisions import mark_nodes_dirty
+
+from .intents import dhcp_nodes
+from .models import Device, DhcpService, Participant
+from .neighbours import record_neighbours
+
+REASON = "device registrations changed"
+
+
+def _mark_dhcp_nodes() -> None:
+    mark_nodes_dirty(dhcp_nodes(), REASON)
+
+
+def mark_dhcp_nodes_after_commit() -> None:
+    """Once per transaction, and only if it commits: a rolled-back import preview must leave nothing pending."""
+    connection = transaction.get_connection()
+    if any(callback is _mark_dhcp_nodes for _savepoints, callback, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_mark_dhcp_nodes)
+
+
+@receiver(m2m_changed, sender=Device.vlans.through, dispatch_uid="registration-device-vlans")
+def device_vlans_changed(sender, instance, action: str, pk_set, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "post_clear") or not isinstance(instance, Device):
+        return
+    vlans = sorted(instance.vlans.values_list("vid", flat=True))
+    record(AuditEntry.Action.UPDATE, Device._meta.label, str(instance.pk), str(instance), None, {"vlans": vlans})
+    mark_dhcp_nodes_after_commit()
+
+
+@receiver(post_save, sender=Device, dispatch_uid="registration-device-saved")
+@receiver(post_delete, sender=Device, dispatch_uid="registration-device-deleted")
+@receiver(post_save, sender=Participant, dispatch_uid="registration-participant-saved")
+def registrations_changed(sender, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        mark_dhcp_nodes_after_commit()
+
+
+@receiver(post_save, sender=DhcpService, dispatch_uid="registration-dhcp-service-saved")
+def dhcp_service_changed(sender, instance: DhcpService, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        transaction.on_commit(lambda: mark_nodes_dirty([instance.node_id], "DHCP service changed"))
+
+
+@receiver(heartbeat_received, dispatch_uid="registration-neighbours")
+def neighbours_reported(sender, node, beat: dict, **kwargs) -> None:
+    entries = beat.get("neighbours")
+    if isinstance(entries, list):
+        record_neighbours(node, entries)

@@ -1,0 +1,176 @@
+"""The helpdesk desk: find a participant as you type, see why a device cannot connect, register, edit, remove, extend."""
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opsconsole.accounts.access import noc_required, staff_required
+
+from .forms import DeviceForm, ExtendForm, ParticipantForm, RegistrationSettingsForm
+from .mac import is_locally_administered, search_digits
+from .models import STATE_BADGE, Device, NeighbourEntry, Participant, RegistrationSettings, SignInCode, Source
+from .plan_view import registration_vlans
+
+SEARCH_LIMIT = 50
+SIGN_IN_CODE_HOURS = 12
+
+
+def search_participants(query: str):
+    query = query.strip()
+    if not query:
+        return Participant.objects.none()
+    matches = Q(name__icontains=query) | Q(email__icontains=query) | Q(affiliation__icontains=query)
+    digits = search_digits(query)
+    if digits:
+        matches |= Q(pk__in=Device.objects.filter(mac_digits__contains=digits).values("participant_id"))
+    return Participant.objects.filter(matches).prefetch_related("devices")[:SEARCH_LIMIT]
+
+
+@staff_required
+def desk(request):
+    query = request.GET.get("q", "")
+    context = {"query": query, "results": search_participants(query), "limit": SEARCH_LIMIT}
+    template = "registration/_results.html" if request.headers.get("HX-Request") else "registration/desk.html"
+    return render(request, template, context)
+
+
+@staff_required
+def participant_new(request):
+    form = ParticipantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        participant = form.save()
+        return redirect(f"/registration/participants/{participant.pk}/")
+    return render(request, "registration/participant_form.html", {"form": form})
+
+
+@staff_required
+def participant_edit(request, pk: int):
+    participant = get_object_or_404(Participant, pk=pk)
+    form = ParticipantForm(request.POST or None, instance=participant)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect(f"/registration/participants/{participant.pk}/")
+    return render(request, "registration/participant_form.html", {"form": form, "participant": participant})
+
+
+def device_rows(participant: Participant) -> list[dict]:
+    """Per device, its state on each VLAN that needs a registration: answers "why can't I connect"."""
+    now = timezone.now()
+    needing = registration_vlans()
+    rows = []
+    for device in participant.devices.prefetch_related("vlans"):
+        state = device.state(now)
+        registered = {vlan.pk for vlan in device.vlans.all()}
+        vlans = [
+            {"vlan": vlan, "ssids": ssids, "state": state if vlan.pk in registered else None,
+             "badge": STATE_BADGE[state] if vlan.pk in registered else "bad"}
+            for vlan, ssids in needing
+        ]
+        seen = NeighbourEntry.objects.filter(mac=device.mac).select_related("node").order_by("-seen_at").first()
+        rows.append({"device": device, "state": state, "vlans": vlans, "randomised": is_locally_administered(device.mac), "seen": seen})
+    return rows
+
+
+def _participant_page(request, participant: Participant, form: DeviceForm, status: int = 200):
+    return render(request, "registration/participant.html", {
+        "participant": participant, "rows": device_rows(participant), "form": form,
+        "event_over": participant.event_over(), "limit": RegistrationSettings.load().device_limit,
+        "codes": participant.sign_in_codes.filter(used_at=None, expires_at__gt=timezone.now()),
+    }, status=status)
+
+
+@staff_required
+def participant_detail(request, pk: int):
+    participant = get_object_or_404(Participant, pk=pk)
+    return _participant_page(request, participant, DeviceForm(instance=Device(participant=participant)))
+
+
+def _warn_if_randomised(request, device: Device) -> None:
+    if is_locally_administered(device.mac):
+        messages.warning(request, _(
+            "%(mac)s is a randomised (private) address: the device may use another one on another network or after a "
+            "reset. Ask the participant to turn the private address off for this network: iOS/iPadOS Settings > Wi-Fi > (i) > "
+            "Private Wi-Fi Address; Android Wi-Fi > network > Privacy > Use device MAC; Windows Settings > Network & internet > "
+            "Wi-Fi > the network > Random hardware addresses off; macOS System Settings > Wi-Fi > Details > Private Wi-Fi "
+            "address off."
+        ) % {"mac": device.mac})
+
+
+@staff_required
+@require_POST
+def device_register(request, pk: int):
+    participant = get_object_or_404(Participant, pk=pk)
+    form = DeviceForm(request.POST, instance=Device(participant=participant, source=Source.HELPDESK, registered_by=request.user))
+    if form.is_valid():
+        with transaction.atomic():
+            device = form.save()
+        messages.success(request, _("Registered %(mac)s.") % {"mac": device.mac})
+        _warn_if_randomised(request, device)
+        return redirect(f"/registration/participants/{participant.pk}/")
+    return _participant_page(request, participant, form, status=400)
+
+
+@staff_required
+def device_edit(request, pk: int):
+    device = get_object_or_404(Device.objects.select_related("participant"), pk=pk)
+    form = DeviceForm(request.POST or None, instance=device)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        _warn_if_randomised(request, device)
+        return redirect(f"/registration/participants/{device.participant_id}/")
+    return render(request, "registration/device_form.html", {"form": form, "device": device}, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_POST
+def device_remove(request, pk: int):
+    device = get_object_or_404(Device, pk=pk)
+    participant_id = device.participant_id
+    with transaction.atomic():
+        device.delete()
+    messages.success(request, _("Removed %(mac)s.") % {"mac": device.mac})
+    return redirect(f"/registration/participants/{participant_id}/")
+
+
+@staff_required
+@require_POST
+def device_extend(request, pk: int):
+    device = get_object_or_404(Device.objects.select_related("participant"), pk=pk)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Extend by a whole number of hours from 1 to 720."))
+        return redirect(f"/registration/participants/{device.participant_id}/")
+    now = timezone.now()
+    device.expires_at = max(device.expires_at or now, now) + timedelta(hours=form.cleaned_data["hours"])
+    with transaction.atomic():
+        device.save(update_fields=["expires_at"])
+    if device.participant.event_over(now) or device.expires_at > device.participant.active_until:
+        messages.warning(request, _("The event of %(who)s ends %(end)s; edit the participant to register beyond it.") % {
+            "who": device.participant, "end": timezone.localtime(device.participant.active_until).strftime("%Y-%m-%d %H:%M")})
+    return redirect(f"/registration/participants/{device.participant_id}/")
+
+
+@staff_required
+@require_POST
+def sign_in_code(request, pk: int):
+    participant = get_object_or_404(Participant, pk=pk)
+    code = SignInCode.objects.create(participant=participant, expires_at=timezone.now() + timedelta(hours=SIGN_IN_CODE_HOURS))
+    messages.success(request, _("Sign-in code for the portal: %(code)s (valid once, for %(hours)s hours).") % {
+        "code": code.code, "hours": SIGN_IN_CODE_HOURS})
+    return redirect(f"/registration/participants/{participant.pk}/")
+
+
+@noc_required
+def limits(request):
+    form = RegistrationSettingsForm(request.POST or None, instance=RegistrationSettings.load())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("/registration/settings/")
+    return render(request, "registration/settings.html", {"form": form})

@@ -1,0 +1,21 @@
+"""load_demo_nodes PLAN: create (or bring back) the gateway nodes and transition roles of a demo plan."""
+from django.core.management.base import BaseCommand, CommandParser
+
+from opsconsole.transition.demo import PLANS, load_plan
+
+
+class Command(BaseCommand):
+    help = "Create the transition nodes of a demo plan; running it again changes nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("plan", choices=sorted(PLANS))
+        parser.add_argument("--show-credentials", action="store_true",
+                            help="print each new node's push secret and agent token (shown only once)")
+
+    def handle(self, *args, plan: str, show_credentials: bool, **options) -> None:
+        for node, credentials in load_plan(plan):
+            state = "created" if credentials else "up to date"
+            self.stdout.write(f"{node.name} {node.agent_url} {state}")
+            if credentials and show_credentials:
+                secret, token = credentials
+                self.stdout.write(f"  secret={secret} token={token}")

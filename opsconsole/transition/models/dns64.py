@@ -1,0 +1,124 @@
+"""DNS64 roles: Unbound or BIND synthesising AAAA records under a NAT64 prefix, with their stub and forward zones."""
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gateways.intent import IntentError, dns_name
+from opsconsole.audit.trail import audited
+
+from ..validators import (
+    compressed_words,
+    ListOf,
+    validate_address,
+    validate_ipv4_prefix,
+    validate_ipv6_prefix,
+    validate_nat64_prefix,
+    validate_prefix,
+    words,
+)
+from .base import NodeRole, RoleRow, normalise
+
+CLIENT_WORDS = ("any", "none", "localhost", "localnets")
+BIND_ONLY_CLIENT_WORDS = ("none", "localhost", "localnets")
+MAPPED_WORDS = ("any", "rfc1918")
+EXCLUDE_WORDS = ("any",)
+
+
+def port_field() -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(_("port"), default=53, validators=[MinValueValidator(1), MaxValueValidator(65535)])
+
+
+def validate_dns_name(value: str) -> None:
+    try:
+        dns_name(value, "name")
+    except IntentError:
+        raise ValidationError(_("%(name)r is not a DNS name.") % {"name": value}) from None
+
+
+@audited()
+class Dns64Role(NodeRole):
+    intent_role = "dns64"
+
+    class Implementation(models.TextChoices):
+        UNBOUND = "unbound", "Unbound"
+        BIND = "bind", "BIND"
+
+    implementation = models.CharField(_("implementation"), max_length=8, choices=Implementation.choices)
+    prefix = models.CharField(_("NAT64 prefix"), max_length=64, validators=[validate_nat64_prefix])
+    clients = models.CharField(_("clients"), max_length=500, default="any",
+                               validators=[ListOf(validate_prefix, CLIENT_WORDS)],
+                               help_text=_("prefixes, or any; BIND also takes none, localhost, localnets"))
+    mapped = models.CharField(_("mapped IPv4 ranges (BIND)"), max_length=500, default="any",
+                              validators=[ListOf(validate_ipv4_prefix, MAPPED_WORDS)])
+    exclude = models.CharField(_("excluded IPv6 ranges (BIND)"), max_length=500, blank=True,
+                               validators=[ListOf(validate_ipv6_prefix, EXCLUDE_WORDS)])
+    dnssec_validation = models.BooleanField(_("DNSSEC validation"), default=True)
+    recursive_only = models.BooleanField(_("recursive only"), default=False)
+    break_dnssec = models.BooleanField(_("break DNSSEC"), default=False,
+                                       help_text=_("synthesise even when the answer is signed"))
+    synthall = models.BooleanField(_("synthesise for every name"), default=False)
+    listen = models.CharField(_("listen addresses"), max_length=500, default="::",
+                              validators=[ListOf(validate_address)])
+    port = port_field()
+
+    class Meta:
+        verbose_name = _("DNS64 role")
+
+    def clean(self) -> None:
+        normalise(self, "prefix")
+        try:
+            self.clients = compressed_words(self.clients, CLIENT_WORDS)
+            self.mapped = compressed_words(self.mapped, MAPPED_WORDS)
+            self.exclude = compressed_words(self.exclude, EXCLUDE_WORDS)
+            self.listen = compressed_words(self.listen)
+        except ValueError:
+            return  # the field validators say which word is wrong
+        errors = {}
+        if not words(self.clients):
+            errors["clients"] = _("Give at least one client prefix, or any.")
+        if not words(self.listen):
+            errors["listen"] = _("Give at least one listen address.")
+        if self.implementation == self.Implementation.UNBOUND:
+            if self.mapped != "any":
+                errors["mapped"] = _("Unbound has no mapped setting; only BIND takes it (leave it any).")
+            if self.exclude:
+                errors["exclude"] = _("Unbound has no exclude setting; only BIND takes it (leave it empty).")
+            bind_words = [w for w in words(self.clients) if w in BIND_ONLY_CLIENT_WORDS]
+            if bind_words:
+                errors["clients"] = _("%(word)s is a BIND ACL name; Unbound takes prefixes or any.") % {
+                    "word": bind_words[0]}
+        if errors:
+            raise ValidationError(errors)
+
+
+@audited()
+class Dns64Zone(RoleRow):
+    role_model = Dns64Role
+
+    class Kind(models.TextChoices):
+        STUB = "stub", _("stub zone")
+        FORWARD = "forward", _("forward zone")
+
+    role = models.ForeignKey(Dns64Role, on_delete=models.CASCADE, related_name="zones", verbose_name=_("DNS64 role"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("zone"), max_length=253, validators=[validate_dns_name])
+    addresses = models.CharField(_("server addresses"), max_length=500, validators=[ListOf(validate_address)])
+    port = port_field()
+    insecure = models.BooleanField(_("unsigned (skip DNSSEC validation)"), default=False)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("DNS64 zone")
+
+    def __str__(self) -> str:
+        return f"{self.kind} zone {self.name}"
+
+    def clean(self) -> None:
+        try:
+            self.name = dns_name(self.name, "name")
+            self.addresses = compressed_words(self.addresses)
+        except (IntentError, ValueError):
+            return
+        if not self.addresses:
+            raise ValidationError({"addresses": _("Give at least one server address.")})

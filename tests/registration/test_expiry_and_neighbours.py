@@ -1,0 +1,55 @@
+"""Registrations leave Kea when they expire, with nobody editing anything; heartbeats feed the neighbour table."""
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from opsconsole.nodes.models import GatewayNode
+from opsconsole.registration.models import Device, DhcpService, NeighbourEntry
+from opsconsole.registration.tasks import expire_registrations
+
+from .conftest import make_participant
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def new_node(name: str) -> tuple[GatewayNode, str]:
+    node = GatewayNode(name=name, agent_url="http://127.0.0.1:9")
+    _secret, token = node.issue_credentials()
+    node.save()
+    return node, token
+
+
+def reservations(node: GatewayNode) -> list[str]:
+    node.refresh_from_db()
+    return node.desired_revision.intent["roles"]["dhcp"]["subnets4"][0]["reservations"]
+
+
+def test_an_expired_registration_leaves_the_dhcp_intent_on_the_next_beat(nowep_vlan, monkeypatch):
+    monkeypatch.setattr("opsconsole.nodes.tasks.push_node_revision.delay", lambda node_id: None)  # no agent here
+    node, _token = new_node("dhcp-expiry")
+    DhcpService.objects.create(node=node, interfaces={"40": "eth0.40"})
+    device = Device.objects.create(participant=make_participant(), mac="00:1b:63:00:00:01",
+                                   expires_at=timezone.now() + timedelta(hours=1))
+    device.vlans.add(nowep_vlan)
+    assert reservations(node) == ["00:1b:63:00:00:01"]
+    revisions_before = node.revisions.count()
+
+    expire_registrations()
+    assert node.revisions.count() == revisions_before  # nothing changed, so no new revision
+
+    Device.objects.filter(pk=device.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    expire_registrations()
+    assert reservations(node) == []
+    assert node.desired_revision.reason == "registrations expired"
+
+
+def test_neighbours_in_a_heartbeat_are_recorded(client):
+    node, token = new_node("gw-neighbours")
+    body = {"revision": 1, "hash": "sha256:x", "neighbours": [
+        {"ip": "2001:db8:40::1234", "mac": "00-1B-63-00-00-09"}, {"ip": "192.0.2.7", "mac": "not a mac"}]}
+    response = client.post(f"/api/nodes/{node.name}/heartbeat/", json.dumps(body), content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    assert list(NeighbourEntry.objects.values_list("ip", "mac")) == [("2001:db8:40::1234", "00:1b:63:00:00:09")]

@@ -1,0 +1,83 @@
+"""The participant portal: one-time codes, own devices only, "register this device" from the neighbour table, rate limit."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from opsconsole.nodes.models import GatewayNode
+from opsconsole.registration.models import Device, RegistrationSettings, SignInCode, Source
+from opsconsole.registration.neighbours import record_neighbours
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_one_time_code_signs_in_once(client, helpdesk_client, participant):
+    helpdesk_client.post(f"/registration/participants/{participant.pk}/sign-in-code/")
+    code = SignInCode.objects.get().code
+    helpdesk_client.logout()
+
+    assert client.post("/portal/sign-in/", {"code": code.lower()}).status_code == 302
+    assert "Carol Example" in client.get("/portal/").content.decode()
+    client.post("/portal/sign-out/")
+    refused = client.post("/portal/sign-in/", {"code": code})
+    assert refused.status_code == 400 and "used already or expired" in refused.content.decode()
+
+
+def test_an_expired_code_is_refused(client, participant):
+    SignInCode.objects.create(participant=participant, code="ABCD2345", expires_at=timezone.now() - timedelta(minutes=1))
+
+    assert client.post("/portal/sign-in/", {"code": "ABCD2345"}).status_code == 400
+
+
+def test_another_participants_device_is_404(participant_client, participant, other):
+    theirs = Device.objects.create(participant=other, mac="00:1b:63:00:00:09")
+
+    assert participant_client.get(f"/portal/devices/{theirs.pk}/").status_code == 404
+    assert participant_client.post(f"/portal/devices/{theirs.pk}/remove/").status_code == 404
+    assert Device.objects.filter(pk=theirs.pk).exists()
+
+
+def test_register_this_device_uses_the_gateways_neighbour_table(participant_client, participant):
+    node = GatewayNode(name="gw-1", agent_url="http://127.0.0.1:9")
+    node.issue_credentials()
+    node.save()
+    record_neighbours(node, [{"ip": "127.0.0.1", "mac": "00-1B-63-00-00-42"}, {"ip": "192.0.2.9", "mac": "01:00:5e:00:00:01"}])
+
+    assert "00:1b:63:00:00:42" in participant_client.get("/portal/").content.decode()
+    participant_client.post("/portal/devices/", {"this_device": "1", "mac": "00:1b:63:99:99:99", "os": "other", "label": "phone"})
+
+    device = Device.objects.get()
+    assert device.mac == "00:1b:63:00:00:42" and device.source == Source.SELF_SERVICE and device.participant == participant
+
+
+def test_without_a_neighbour_entry_the_portal_explains_how_to_find_the_mac(participant_client, participant):
+    assert "How to find your MAC address" in participant_client.get("/portal/").content.decode()
+    guide = participant_client.get("/portal/find-mac/").content.decode()
+    for os_name in ("iOS", "Android", "Windows", "macOS", "Linux"):
+        assert os_name in guide
+
+
+def test_a_clash_does_not_say_whose_mac_it_is(participant_client, participant, other):
+    Device.objects.create(participant=other, mac="00:1b:63:00:00:09")
+
+    page = participant_client.post("/portal/devices/", {"mac": "001b63000009", "os": "other"}).content.decode()
+
+    assert "already registered" in page and "Dave" not in page
+
+
+def test_registrations_are_rate_limited(participant_client, participant):
+    settings = RegistrationSettings.load()
+    settings.portal_registrations_per_hour, settings.device_limit = 2, 10
+    settings.save()
+    for n in range(3):
+        response = participant_client.post("/portal/devices/", {"mac": f"00:1b:63:00:10:0{n}", "os": "other"}, follow=True)
+
+    assert participant.devices.count() == 2
+    assert "Too many registrations in the last hour" in response.content.decode()
+
+
+def test_the_portal_speaks_japanese(participant_client, participant):
+    participant_client.cookies["django_language"] = "ja"
+    page = participant_client.get("/portal/find-mac/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+
+    assert 'lang="ja"' in page and 'name="viewport"' in page
