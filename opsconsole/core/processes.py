@@ -14,11 +14,15 @@ class ProcessSpec:
 
 
 def console_processes(python: str, host: str, port: int, var_dir: str) -> list[ProcessSpec]:
-    """The web, worker and beat processes; docker-compose.yml runs the very same commands."""
+    """The web, worker and beat processes; docker-compose.yml runs the very same commands.
+
+    Request logs go to a file and Celery logs warnings only, so the terminal shows what needs a person.
+    """
     return [
-        ProcessSpec("web", [python, "-m", "daphne", "-b", host, "-p", str(port), "opsconsole.asgi:application"]),
-        ProcessSpec("worker", [python, "-m", "celery", "-A", "opsconsole", "worker", "-l", "info", "-c", "2"]),
-        ProcessSpec("beat", [python, "-m", "celery", "-A", "opsconsole", "beat", "-l", "info",
+        ProcessSpec("web", [python, "-m", "daphne", "-b", host, "-p", str(port), "--access-log",
+                            f"{var_dir}/access.log", "opsconsole.asgi:application"]),
+        ProcessSpec("worker", [python, "-m", "celery", "-A", "opsconsole", "worker", "-l", "warning", "-c", "2"]),
+        ProcessSpec("beat", [python, "-m", "celery", "-A", "opsconsole", "beat", "-l", "warning",
                              "-s", f"{var_dir}/celerybeat-schedule"]),
     ]
 
@@ -54,13 +58,18 @@ class ProcessGroup:
                 process.wait()
 
 
-def run_until_interrupted(group: ProcessGroup) -> int:
+def run_until_interrupted(group: ProcessGroup, announce=lambda: None, settle_seconds: float = 4) -> int:
+    """Run the group until Ctrl-C (or SIGTERM/SIGHUP) or until one process dies; `announce` runs once all started."""
+
     def interrupted(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGHUP, interrupted)
     group.start()
     try:
+        time.sleep(settle_seconds)  # let the start-up banners pass, so the announcement is the last thing on screen
+        announce()
         ended = group.wait_until_one_exits()
         print(f"{ended} stopped unexpectedly (exit {group.running[ended].returncode}); stopping the rest.", file=sys.stderr)
         return 1

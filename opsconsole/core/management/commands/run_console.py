@@ -34,10 +34,12 @@ class Command(BaseCommand):
 
         specs = console_processes(sys.executable, host, port, str(settings.VAR_DIR)) + agents
         url = f"http://{host}:{port}/"
-        self.stdout.write(self.style.SUCCESS(f"\nConsole: {url}   (Ctrl-C stops everything)"))
-        self.stdout.write("Demo logins:")
-        for username, password, role in logins:
-            self.stdout.write(f"  {role:<12} {username} / {password}")
-        self.stdout.write("")
-        sys.exit(run_until_interrupted(ProcessGroup(specs)))
 
+        def announce():
+            self.stdout.write(self.style.SUCCESS(f"\nConsole: {url}   (Ctrl-C stops everything)"))
+            self.stdout.write("Demo logins:")
+            for username, password, role in logins:
+                self.stdout.write(f"  {role:<12} {username} / {password}")
+            self.stdout.write(f"Request log: {settings.VAR_DIR / 'access.log'}\n")
+
+        sys.exit(run_until_interrupted(ProcessGroup(specs), announce))
