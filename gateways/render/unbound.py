@@ -40,6 +40,9 @@ def render_unbound(intent: dict) -> list[RenderedFile]:
     if dns64["dnssec_validation"]:
         lines.append(f'    trust-anchor-file: "{TRUST_ANCHOR}"')
         lines += [f'    domain-insecure: "{zone["name"]}"' for zone in zones if zone["insecure"]]
+    # Unbound answers some names itself (test., invalid., onion., the RFC 1918 reverse zones ...): a stub or forward
+    # zone there is silently shadowed unless that default local zone is switched off.
+    lines += [f'    local-zone: "{zone["name"]}" nodefault' for zone in zones if zone["name"] != "."]
     if any(ipaddress.ip_address(a).is_loopback for zone in zones for a in zone["addresses"]):
         lines.append("    do-not-query-localhost: no")
     for zone in dns64["stub_zones"]:

@@ -8,7 +8,9 @@ from .models import Role
 @login_required
 def home(request):
     if request.user.role == Role.PARTICIPANT:
-        return redirect("accounts:me")
+        return redirect("portal:home")
+    if request.user.role == Role.HELPDESK:
+        return redirect("registration:desk")
     return redirect("plan:table")
 
 

@@ -64,8 +64,9 @@ def run_until_interrupted(group: ProcessGroup, announce=lambda: None, settle_sec
     def interrupted(signum, frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, interrupted)
-    signal.signal(signal.SIGHUP, interrupted)
+    # Installed explicitly: a shell starting us in the background sets SIGINT to ignored, which Python inherits.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupted)
     group.start()
     try:
         time.sleep(settle_seconds)  # let the start-up banners pass, so the announcement is the last thing on screen

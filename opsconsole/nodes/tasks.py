@@ -3,7 +3,7 @@ import logging
 
 from celery import shared_task
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from .agent_client import AgentUnreachable, send_revision
@@ -64,12 +64,18 @@ def _finish(push: Push, status: str, services: dict, error: str) -> None:
 
 @shared_task(acks_late=True)
 def reconcile_nodes() -> int:
-    """Queue a push for every node whose applied revision is not its desired one, or whose agent drifted."""
-    behind = GatewayNode.objects.exclude(desired_revision=None).filter(
-        Q(applied_revision=None) | ~Q(applied_revision=F("desired_revision"))
-    )
+    """Queue a push for every node whose applied revision is not its desired one, or whose agent drifted.
+
+    A revision the agent already rejected (its checker failed, or it refused the push) is not sent again and
+    again: the node stays failed on its page until the configuration changes or the NOC presses "push now".
+    """
+    rejected = Push.objects.filter(revision=OuterRef("desired_revision"), status__in=[Push.Status.FAILED,
+                                                                                      Push.Status.REFUSED])
+    candidates = GatewayNode.objects.exclude(desired_revision=None).annotate(rejected=Exists(rejected)).filter(
+        rejected=False)
+    behind = candidates.filter(Q(applied_revision=None) | ~Q(applied_revision=F("desired_revision")))
     drifted = [
-        node for node in GatewayNode.objects.exclude(desired_revision=None).select_related("desired_revision")
+        node for node in candidates.select_related("desired_revision")
         if node.last_heartbeat_at and node.running_hash and node.running_hash != node.desired_revision.content_hash
     ]
     node_ids = {node.pk for node in behind} | {node.pk for node in drifted}

@@ -25,12 +25,12 @@ def test_wrong_password_says_so_plainly(client, noc_user):
 
 @pytest.mark.parametrize(
     "user_fixture, landing",
-    [("noc_user", "/plan/"), ("helpdesk_user", "/plan/"), ("participant_user", "/me/")],
+    [("noc_user", "/plan/"), ("helpdesk_user", "/registration/"), ("participant_user", "/portal/")],
 )
 def test_each_role_lands_on_its_page(client, request, user_fixture, landing):
     user = request.getfixturevalue(user_fixture)
     response = client.post("/login/", {"username": user.username, "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == landing
+    assert response.redirect_chain[1][0] == landing  # after "/", which sends each role on
     assert response.status_code == 200
 
 

@@ -71,7 +71,7 @@ def test_make_run_brings_up_the_wide_demo_in_sync_and_ctrl_c_stops_everything(tm
                     break
                 assert time.monotonic() < deadline + 60, f"nodes not in sync: {states}"
                 time.sleep(1)
-            assert len(states) == 9  # the WIDE camp's demo nodes, each with its own sandbox agent
+            assert len(states) == 10  # the WIDE camp's nine transition nodes and the DHCP node, each with its agent
 
         with httpx.Client(follow_redirects=False, timeout=10) as participant:
             sign_in(participant, base, "participant", logins["participant"])

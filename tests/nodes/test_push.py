@@ -110,3 +110,19 @@ def test_newest_revision_wins_whatever_queued_the_task(gateway_node, sandbox_age
     gateway_node.refresh_from_db()
     assert gateway_node.applied_revision == newest
     assert "2001:db8:66::/96" in unbound_conf(sandbox_agent)
+
+
+def test_reconcile_does_not_resend_a_revision_the_agent_rejected(gateway_node, sandbox_agent):
+    sandbox_agent.start()
+    desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:64::/96"))
+    push_node_revision(gateway_node.pk)
+    desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:65::/96", listen=["::1", "::1"]))
+    assert push_node_revision(gateway_node.pk) == Push.Status.FAILED
+
+    assert reconcile_nodes() == 0
+    assert gateway_node.pushes.count() == 2
+
+    fixed = desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:65::/96"))
+    assert reconcile_nodes() == 1
+    gateway_node.refresh_from_db()
+    assert gateway_node.applied_revision == fixed

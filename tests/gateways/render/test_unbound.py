@@ -23,7 +23,7 @@ def test_wide_dns64_renders_and_passes_unbound_checkconf() -> None:
     assert [(r.path, r.ok) for r in results] == [("unbound/unbound.conf", True)]
     for line in ('    module-config: "dns64 validator iterator"', f"    dns64-prefix: {WIDE_NAT64_PREFIX}",
                  '    interface: "2001:200:0:ff80::5@53"', '    access-control: "2001:200:0:ff80::/64" allow',
-                 '    domain-insecure: "lab.test"', "    do-not-query-localhost: no",
+                 '    domain-insecure: "lab.test"', "    do-not-query-localhost: no", '    local-zone: "lab.test" nodefault',
                  'stub-zone:\n    name: "lab.test"\n    stub-addr: 127.0.0.1@5300\n    stub-addr: ::1@5300',
                  'forward-zone:\n    name: "."\n    forward-addr: 2001:db8::53@53'):
         assert line in conf

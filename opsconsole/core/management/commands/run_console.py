@@ -9,6 +9,7 @@ from opsconsole.accounts.demo import ensure_demo_logins
 from opsconsole.core.processes import ProcessGroup, console_processes, run_until_interrupted
 from opsconsole.core.services import ServiceUnavailable, require_redis
 from opsconsole.nodes.local import local_agent_specs
+from opsconsole.registration.demo import ensure_demo_registration
 
 
 class Command(BaseCommand):
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         call_command("load_plan", plan)
         logins = ensure_demo_logins()
         call_command("load_demo_nodes", plan)
+        for line in ensure_demo_registration():
+            self.stdout.write(line + " created")
         agents = local_agent_specs(console_url=f"http://{host}:{port}")
 
         specs = console_processes(sys.executable, host, port, str(settings.VAR_DIR)) + agents

@@ -1,0 +1,39 @@
+"""Generic network-namespace helpers for end-to-end tests: uniquely named namespaces and veth pairs, always removed."""
+import contextlib
+import secrets
+import subprocess
+from collections.abc import Iterator
+
+
+def ip(*arguments: str) -> str:
+    done = subprocess.run(["ip", *arguments], capture_output=True, text=True)
+    assert done.returncode == 0, f"ip {' '.join(arguments)}: {done.stdout}{done.stderr}"
+    return done.stdout
+
+
+@contextlib.contextmanager
+def namespaces(*roles: str) -> Iterator[list[str]]:
+    """One fresh namespace per role, named ROLE-<random> with loopback up; deleted on the way out, even after a failure."""
+    suffix = secrets.token_hex(3)
+    names = [f"{role}-{suffix}" for role in roles]
+    created: list[str] = []
+    try:
+        for name in names:
+            ip("netns", "add", name)
+            created.append(name)
+            ip("-n", name, "link", "set", "lo", "up")
+        yield names
+    finally:
+        for name in created:
+            subprocess.run(["ip", "netns", "delete", name], capture_output=True)
+
+
+def veth(left: str, left_name: str, right: str, right_name: str) -> None:
+    """A veth pair from namespace LEFT to namespace RIGHT, both ends up."""
+    ip("-n", left, "link", "add", left_name, "type", "veth", "peer", "name", right_name, "netns", right)
+    ip("-n", left, "link", "set", left_name, "up")
+    ip("-n", right, "link", "set", right_name, "up")
+
+
+def in_namespace(namespace: str, *command: str, timeout: float = 30) -> subprocess.CompletedProcess:
+    return subprocess.run(["ip", "netns", "exec", namespace, *command], capture_output=True, text=True, timeout=timeout)

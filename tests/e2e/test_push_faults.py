@@ -1,0 +1,136 @@
+"""Faults on the push path, each against the real console, Celery worker and beat: the system converges or refuses."""
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gateways.signing import sign_request
+from opsconsole.nodes.models import NodeState, Push
+from tests.e2e.conftest import FIRST_PREFIX, LabGateway, dns64_form, new_node
+from tests.e2e.stack import Console, NodeAgent, Noc, converged, wait_until
+from tests.e2e.test_nat64_dns64 import synthesised
+
+pytestmark = pytest.mark.e2e
+CONVERGE_SECONDS = 30
+
+
+@pytest.fixture
+def sandbox_gateway(console: Console, tmp_path: Path) -> Iterator[Callable[..., NodeAgent]]:
+    """Makes a node and its (not yet started) agent on loopback; stops every agent it made."""
+    made: list[NodeAgent] = []
+
+    def make(mode: str = "sandbox", services: dict | None = None) -> NodeAgent:
+        node = new_node(f"fault-gw-{len(made) + 1}")
+        directory = tmp_path / node.name
+        directory.mkdir()
+        made.append(NodeAgent(node, directory, console.url, mode, services))
+        return made[-1]
+
+    yield make
+    for agent in made:
+        agent.stop()
+
+
+def add_dns64(noc: Noc, agent: NodeAgent, prefix: str = FIRST_PREFIX) -> None:
+    noc.submit(f"/transition/nodes/{agent.node.name}/dns64/add/", dns64_form(prefix))
+
+
+def wait_converged(agent: NodeAgent) -> None:
+    wait_until(lambda: converged(agent.node, agent), CONVERGE_SECONDS,
+               f"{agent.node.name} runs its desired revision\n{agent.process.log()[-2000:]}", pause=0.3)
+
+
+def test_a_change_made_while_the_agent_is_down_is_delivered_when_it_returns(console, noc, sandbox_gateway):
+    agent = sandbox_gateway()
+    add_dns64(noc, agent)
+    wait_until(lambda: Push.objects.filter(node=agent.node, status=Push.Status.UNREACHABLE).exists(), 15,
+               "a push that found the agent down")
+
+    agent.start()
+    wait_converged(agent)
+    assert agent.node.state() == NodeState.IN_SYNC
+
+
+def test_a_worker_killed_mid_push_is_replaced_and_the_next_worker_converges(console, noc, sandbox_gateway, tmp_path):
+    reloading = tmp_path / "reloading"
+    agent = sandbox_gateway("production", {"unbound": {
+        "directory": str(tmp_path / "unbound.conf.d"), "reload": f"touch {reloading}; sleep 3", "health": ""}})
+    agent.start()
+    add_dns64(noc, agent)
+    wait_until(reloading.exists, 15, "the agent reloading Unbound for the push")
+    console.worker.kill()
+
+    in_flight = Push.objects.get(node=agent.node)
+    assert in_flight.status == Push.Status.SENDING
+    agent.node.refresh_from_db()
+    assert agent.node.applied_revision_id is None
+    console.start_worker()
+    wait_converged(agent)
+    assert agent.node.state() == NodeState.IN_SYNC
+
+
+def test_a_flushed_redis_loses_queued_pushes_and_the_database_brings_them_back(console, noc, sandbox_gateway):
+    agent = sandbox_gateway()
+    agent.start()
+    console.worker.stop()
+    add_dns64(noc, agent)
+    wait_until(lambda: console.redis.client.llen("celery"), 10, "the push queued in Redis")
+    console.redis.flush()
+    assert console.redis.client.llen("celery") == 0
+
+    console.start_worker()
+    wait_converged(agent)
+
+
+def test_a_config_the_checker_rejects_keeps_the_last_good_one_serving(lab, lab_gateway: LabGateway):
+    node, agent = lab_gateway.node, lab_gateway.agent
+    good_hash = agent.running_hash()
+    # TAYGA's own address inside the NAT64 prefix: the console takes it, `tayga --mktun` does not.
+    lab_gateway.edit_nat64(FIRST_PREFIX, tayga_ipv6_addr="2001:db8:64::1")
+    node.refresh_from_db()
+    rejected = node.desired_revision
+    failed = wait_until(lambda: Push.objects.filter(revision=rejected, status=Push.Status.FAILED).first(), 20,
+                        "the push of the rejected revision failed")
+
+    assert failed.services["tayga"]["stage"] == "check"
+    assert "ipv6-addr cannot reside within configured prefix" in failed.services["tayga"]["message"]
+    assert agent.running_hash() == good_hash
+    assert lab.lookup() == [synthesised(FIRST_PREFIX)]
+    assert lab.fetch() == f"IPv4-only server {lab.server}\n"
+    page = lab_gateway.noc.page(f"/nodes/{node.name}/")
+    assert "ipv6-addr cannot reside within configured prefix 2001:db8:64::/96" in page
+    # Beat re-sends the rejected revision every second, so the node is between "pushing" and "failed".
+    wait_until(lambda: node.state() == NodeState.FAILED, 10, "the node shown as failed")
+
+
+def test_forged_replayed_and_stale_pushes_are_refused_and_shown_on_the_node_page(console, noc, sandbox_gateway):
+    agent = sandbox_gateway()
+    agent.start()
+    add_dns64(noc, agent)
+    wait_converged(agent)
+    first = agent.node.desired_revision
+    first_body = json.dumps({"revision": first.number, "intent": first.intent}).encode()
+    captured = sign_request(agent.node.push_secret, agent.node.name, first.number, first.content_hash,
+                            int(time.time()), first_body)
+    noc.submit(f"/transition/nodes/{agent.node.name}/dns64/{agent.node.dns64role.pk}/", dns64_form("2001:db8:46::/96"))
+    wait_converged(agent)
+    running = agent.node.desired_revision
+
+    forged = agent.signed_post("/v1/intent", first_body, first.number, first.content_hash, secret=b"guessed secret")
+    replayed = httpx.post(f"{agent.node.agent_url}/v1/intent", content=first_body, headers=captured, timeout=30)
+    stale = agent.signed_post("/v1/intent", first_body, first.number, first.content_hash,
+                              timestamp=int(time.time()) - 3600)
+
+    assert (forged.status_code, forged.json()["reason"]) == (401, "signature does not match")
+    assert (replayed.status_code, replayed.json()["reason"]) == (
+        409, f"revision {first.number} is older than running revision {running.number}")
+    assert stale.status_code == 401 and stale.json()["reason"].startswith("push is 3600 s old")
+    assert agent.running_hash() == running.content_hash
+    assert agent.process.log().count("refused request from 127.0.0.1") == 3
+    reasons = ["signature does not match", f"revision {first.number} is older than running revision",
+               "push is 3600 s old"]
+    wait_until(lambda: all(reason in noc.page(f"/nodes/{agent.node.name}/") for reason in reasons), 10,
+               "the heartbeat brought the refusals to the node page")
