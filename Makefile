@@ -28,5 +28,7 @@ lock:
 	/tmp/opsconsole-lock/bin/pip install --quiet -r /tmp/opsconsole-direct.txt
 	/tmp/opsconsole-lock/bin/pip freeze > requirements.lock && rm -rf /tmp/opsconsole-lock
 
+# Refresh the Japanese catalogue from every template and module (then translate what is new), and compile it.
 messages: $(INSTALLED)
-	cd opsconsole && ../$(PY) ../manage.py makemessages -l ja --ignore '*/migrations/*' && ../$(PY) ../manage.py compilemessages
+	$(PY) manage.py makemessages -l ja --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py compilemessages -l ja --ignore '.venv/*'

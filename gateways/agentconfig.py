@@ -26,10 +26,15 @@ class ServiceSettings:
     health: str
 
 
-def _kea_control(command: str) -> str:
-    """A shell command sending one command to Kea's DHCPv4 control socket; it fails unless Kea answers result 0."""
-    request = json.dumps({"command": command})
-    return f"echo '{request}' | socat -t 5 - UNIX-CONNECT:/run/kea/kea4-ctrl-socket | grep -q '\"result\": 0'"
+def kea_service(directory: Path, control_socket: str) -> ServiceSettings:
+    """Kea driven through its control socket: the running Kea checks the installed file (config-test, against the
+    node's real interfaces) before it reloads it (config-reload); health is status-get. Each step fails, printing
+    Kea's answer, unless the result is 0."""
+    kea = (f"kea() {{ answer=$(printf '%s' \"$1\" | socat -t 5 - UNIX-CONNECT:{control_socket}); "
+           "echo \"$answer\" | grep -q '\"result\": 0' || { echo \"$answer\"; return 1; }; }; ")
+    reload = kea + """kea "$(printf '{"command": "config-test", "arguments": %s}' "$(cat {files})")" """ \
+        + """&& kea '{"command": "config-reload"}'"""
+    return ServiceSettings(directory, reload=reload, health=kea + """kea '{"command": "status-get"}'""")
 
 
 # Debian defaults; every field can be overridden under [services.NAME] in agent.toml.
@@ -45,7 +50,8 @@ DEBIAN_SERVICES: dict[str, ServiceSettings] = {
         " tayga --config {files} --pidfile /run/tayga.pid",
         health="kill -0 \"$(cat /run/tayga.pid)\"",
     ),
-    "kea": ServiceSettings(Path("/etc/kea"), reload=_kea_control("config-reload"), health=_kea_control("status-get")),
+    "kea": kea_service(Path("/etc/kea"), "/run/kea/kea4-ctrl-socket"),
+    "kea6": kea_service(Path("/etc/kea"), "/run/kea/kea6-ctrl-socket"),
     "bind": ServiceSettings(Path("/etc/bind"), reload="rndc reload", health="rndc status"),
     "nftables": ServiceSettings(
         Path("/etc/nftables.d"),
@@ -59,11 +65,6 @@ DEBIAN_SERVICES: dict[str, ServiceSettings] = {
     ),
 }
 DEBIAN_SERVICES["router-linux"] = replace(DEBIAN_SERVICES["iproute2"], directory=Path("/etc/opsconsole/router-linux"))
-DEBIAN_SERVICES["kea6"] = replace(
-    DEBIAN_SERVICES["kea"],
-    reload=DEBIAN_SERVICES["kea"].reload.replace("kea4-ctrl-socket", "kea6-ctrl-socket"),
-    health=DEBIAN_SERVICES["kea"].health.replace("kea4-ctrl-socket", "kea6-ctrl-socket"),
-)
 
 
 @dataclass(frozen=True)

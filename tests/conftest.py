@@ -13,6 +13,8 @@ PASSWORD = "correct horse battery staple"
 # Tests run tasks inline unless a test starts a real worker, and each xdist worker has its own channel-layer
 # namespace in the shared Redis, so one worker's broadcasts never reach another worker's consumers.
 celery_app.conf.task_always_eager = True
+# Threads of this process (Channels consumers, async tests) must not keep connections that outlive the test database.
+settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"opsconsole-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
 
 

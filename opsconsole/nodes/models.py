@@ -27,7 +27,10 @@ STATE_BADGE = {
 HEARTBEAT_STALE_SECONDS = 30
 
 
-@audited(secret_fields=("secret_encrypted", "token_hash"), quiet_fields=("last_heartbeat_at", "last_heartbeat", "applied_revision_id"))
+@audited(secret_fields=("secret_encrypted", "token_hash"), quiet_fields=(
+    "last_heartbeat_at", "last_heartbeat", "applied_revision_id", "rebuild_requested_at", "rebuild_reason", "rebuild_actor",
+    "intent_error",
+))
 class GatewayNode(models.Model):
     name = models.SlugField(_("name"), max_length=63, unique=True)
     description = models.CharField(
@@ -46,6 +49,11 @@ class GatewayNode(models.Model):
     )
     last_heartbeat_at = models.DateTimeField(null=True, blank=True)
     last_heartbeat = models.JSONField(default=dict, blank=True)
+    # Set when a change touched this node; a worker claims it, rebuilds the intent and clears it (see revisions.py).
+    rebuild_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rebuild_reason = models.CharField(max_length=300, blank=True, editable=False)
+    rebuild_actor = models.CharField(max_length=150, blank=True, editable=False)
+    intent_error = models.TextField(_("why the intent cannot be built"), blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

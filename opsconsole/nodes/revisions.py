@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from gateways.intent import IntentError, content_hash, validate_intent
 from opsconsole.audit.context import current_actor
@@ -42,27 +43,56 @@ def mark_nodes_dirty(node_ids: Iterable[int] | None = ALL_NODES, reason: str = "
 
 
 def _flush(connection, actor: str) -> None:
+    """Record the request on each node and leave the rebuild to a worker, so the person's request returns at once."""
+    from .tasks import rebuild_node_revision
+
     pending = connection._opsconsole_dirty_nodes
     connection._opsconsole_dirty_nodes = None
     nodes = GatewayNode.objects.all() if pending["all"] else GatewayNode.objects.filter(pk__in=pending["ids"])
     reason = "; ".join(pending["reasons"])[:300]
-    for node in nodes:
-        refresh_desired_revision(node, actor, reason)
+    node_ids = list(nodes.values_list("pk", flat=True))
+    GatewayNode.objects.filter(pk__in=node_ids).update(
+        rebuild_requested_at=timezone.now(), rebuild_reason=reason, rebuild_actor=actor[:150]
+    )
+    for node_id in node_ids:
+        rebuild_node_revision.delay(node_id)
+
+
+def rebuild_if_requested(node_id: int) -> str:
+    """Rebuild the node if a change asked for it and nobody has yet; many queued rebuilds of one node become one.
+
+    The request is cleared in the same transaction that records the new revision, so "nothing pending" never
+    shows before the revision does.
+    """
+    with transaction.atomic():
+        node = GatewayNode.objects.select_for_update().filter(pk=node_id, rebuild_requested_at__isnull=False).first()
+        if node is None:
+            return "already rebuilt"
+        GatewayNode.objects.filter(pk=node_id).update(rebuild_requested_at=None)
+        revision = refresh_desired_revision(node, node.rebuild_actor or "system", node.rebuild_reason)
+    return f"revision {revision.number}" if revision else "unchanged"
 
 
 def refresh_desired_revision(node: GatewayNode, actor: str, reason: str) -> ConfigRevision | None:
-    """Record a new desired revision if the node's intent changed, and queue its push; return it."""
+    """Record a new desired revision if the node's intent changed, and queue its push; return it.
+
+    The node's row stays locked from reading the data to recording the revision, so two workers rebuilding the
+    same node one after the other can never record an older intent last.
+    """
     from .tasks import push_node_revision
 
-    try:
-        # Normalised, so that the same configuration written differently hashes the same.
-        intent = validate_intent(build_intent(node))
-    except IntentError as exc:
-        log.error("node %s: intent not rebuilt: %s", node.name, exc)
-        return None
-    digest = content_hash(intent)
     with transaction.atomic():
         node = GatewayNode.objects.select_for_update().get(pk=node.pk)
+        try:
+            # Normalised, so that the same configuration written differently hashes the same.
+            intent = validate_intent(build_intent(node))
+        except IntentError as exc:
+            log.error("node %s: intent not rebuilt: %s", node.name, exc)
+            GatewayNode.objects.filter(pk=node.pk).update(intent_error=str(exc)[:1000])
+            return None
+        if node.intent_error:
+            GatewayNode.objects.filter(pk=node.pk).update(intent_error="")
+        digest = content_hash(intent)
         if node.desired_revision and node.desired_revision.content_hash == digest:
             return None
         revision = new_revision(node, intent, digest, actor, reason)

@@ -1,16 +1,19 @@
 """Celery tasks: push a node's newest desired revision, and reconcile every node that is not in sync."""
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from . import revisions
 from .agent_client import AgentUnreachable, send_revision
 from .live import broadcast_node
 from .models import GatewayNode, Push
 
 log = logging.getLogger(__name__)
+REBUILD_GRACE = timedelta(seconds=10)
 
 
 @shared_task(
@@ -63,6 +66,12 @@ def _finish(push: Push, status: str, services: dict, error: str) -> None:
 
 
 @shared_task(acks_late=True)
+def rebuild_node_revision(node_id: int) -> str:
+    """Rebuild a node's intent after changes; a new revision (and its push) only if the intent changed."""
+    return revisions.rebuild_if_requested(node_id)
+
+
+@shared_task(acks_late=True)
 def reconcile_nodes() -> int:
     """Queue a push for every node whose applied revision is not its desired one, or whose agent drifted.
 
@@ -84,4 +93,7 @@ def reconcile_nodes() -> int:
         GatewayNode.objects.filter(pk=node.pk).update(applied_revision=None)
     for node_id in node_ids:
         push_node_revision.delay(node_id)
+    stale_requests = GatewayNode.objects.filter(rebuild_requested_at__lt=timezone.now() - REBUILD_GRACE)
+    for node_id in stale_requests.values_list("pk", flat=True):
+        rebuild_node_revision.delay(node_id)  # its task was lost (Redis flushed, worker killed before it ran)
     return len(node_ids)

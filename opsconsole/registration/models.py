@@ -63,10 +63,15 @@ class Participant(models.Model):
     )
     active_from = models.DateTimeField(_("event starts"), default=timezone.now)
     active_until = models.DateTimeField(_("event ends"), help_text=_("Every registration of this participant expires then."))
+    # Name, e-mail, affiliation and the hex digits of every device MAC, lower-case: the helpdesk's search-as-you-type
+    # is one LIKE on this column (trigram-indexed on PostgreSQL, see migration 0002).
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("participant")
+        # Search results come in name order, capped: walking this index stops after the first screenful.
+        indexes = [models.Index(fields=["name"], name="registration_participant_name")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
@@ -79,6 +84,17 @@ class Participant(models.Model):
 
     def event_over(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.active_until
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.searchable_text()
+        super().save(*args, **kwargs)
+
+    def searchable_text(self) -> str:
+        macs = list(self.devices.values_list("mac_digits", flat=True)) if self.pk else []
+        return "\n".join([self.name, self.email, self.affiliation, *macs]).lower()
+
+    def refresh_search_text(self) -> None:
+        Participant.objects.filter(pk=self.pk).update(search_text=self.searchable_text())
 
 
 class Source(models.TextChoices):
@@ -170,7 +186,10 @@ class Device(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.mac = normalise_mac(self.mac)
         self.mac_digits = hex_digits(self.mac)
+        previous_owner = Device.objects.filter(pk=self.pk).values_list("participant_id", flat=True).first()
         super().save(*args, **kwargs)
+        for participant in Participant.objects.filter(pk__in={self.participant_id, previous_owner} - {None}):
+            participant.refresh_search_text()
 
     def state(self, now: datetime | None = None) -> DeviceState:
         now = now or timezone.now()

@@ -55,3 +55,10 @@ def neighbours_reported(sender, node, beat: dict, **kwargs) -> None:
     entries = beat.get("neighbours")
     if isinstance(entries, list):
         record_neighbours(node, entries)
+
+
+@receiver(post_delete, sender=Device, dispatch_uid="registration-device-deleted-search")
+def device_removed_from_search(sender, instance: Device, **kwargs) -> None:
+    participant = Participant.objects.filter(pk=instance.participant_id).first()
+    if participant is not None:  # None when the device went together with its participant
+        participant.refresh_search_text()

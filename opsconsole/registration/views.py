@@ -16,7 +16,7 @@ from .mac import is_locally_administered, search_digits
 from .models import STATE_BADGE, Device, NeighbourEntry, Participant, RegistrationSettings, SignInCode, Source
 from .plan_view import registration_vlans
 
-SEARCH_LIMIT = 50
+SEARCH_LIMIT = 25
 SIGN_IN_CODE_HOURS = 12
 
 
@@ -24,11 +24,11 @@ def search_participants(query: str):
     query = query.strip()
     if not query:
         return Participant.objects.none()
-    matches = Q(name__icontains=query) | Q(email__icontains=query) | Q(affiliation__icontains=query)
+    matches = Q(search_text__contains=query.lower())
     digits = search_digits(query)
     if digits:
-        matches |= Q(pk__in=Device.objects.filter(mac_digits__contains=digits).values("participant_id"))
-    return Participant.objects.filter(matches).prefetch_related("devices")[:SEARCH_LIMIT]
+        matches |= Q(search_text__contains=digits)
+    return Participant.objects.filter(matches).defer("search_text").prefetch_related("devices")[:SEARCH_LIMIT]
 
 
 @staff_required

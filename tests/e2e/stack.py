@@ -240,7 +240,8 @@ class NodeAgent:
 
 
 def converged(node: GatewayNode, agent: NodeAgent) -> bool:
-    """The console records the desired revision as applied and the agent itself runs its hash."""
+    """No change waits to be rebuilt, the console records the desired revision as applied, the agent runs its hash."""
     node.refresh_from_db()
-    return (node.desired_revision_id is not None and node.applied_revision_id == node.desired_revision_id
+    return (node.rebuild_requested_at is None and node.desired_revision_id is not None
+            and node.applied_revision_id == node.desired_revision_id
             and agent.running_hash() == node.desired_revision.content_hash)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from gateways.agentconfig import kea_service
 from opsconsole.nodes.local import agent_toml
 from opsconsole.registration.models import Device, DhcpService, Participant
 from tests.e2e.netns import in_namespace, ip, namespaces, veth
@@ -24,14 +25,9 @@ SERVER_ADDRESS, CLIENT_ADDRESS = "192.0.2.1/24", "192.0.2.250/24"
 
 
 def agent_services(etc: Path, socket_path: Path) -> str:
-    """[services.kea] for the agent in production mode: config-test with the installed file, then config-reload."""
-    # `kea REQUEST` sends one request and fails, showing Kea's answer, unless the result is 0. config-test sends the
-    # installed file itself, so the running Kea checks it with the node's real interfaces before it reloads it.
-    kea = (f"kea() {{ answer=$(printf '%s' \"$1\" | socat -t 5 - UNIX-CONNECT:{socket_path}); "
-           "echo \"$answer\" | grep -q '\"result\": 0' || { echo \"$answer\"; return 1; }; }; ")
-    reload = kea + """kea "$(printf '{"command": "config-test", "arguments": %s}' "$(cat {files})")" && kea '{"command": "config-reload"}'"""
-    health = kea + """kea '{"command": "status-get"}'"""
-    return f"\n[services.kea]\ndirectory = {json.dumps(str(etc))}\nreload = {json.dumps(reload)}\nhealth = {json.dumps(health)}\n"
+    """[services.kea] for the agent in production mode: the Debian default, with this test's paths and socket."""
+    kea = kea_service(etc, str(socket_path))
+    return f"\n[services.kea]\ndirectory = {json.dumps(str(etc))}\nreload = {json.dumps(kea.reload)}\nhealth = {json.dumps(kea.health)}\n"
 
 
 def lease_for(client_ns: str, mac: str) -> bool:

@@ -85,13 +85,21 @@ def test_a_flushed_redis_loses_queued_pushes_and_the_database_brings_them_back(c
     wait_converged(agent)
 
 
+def new_desired_revision(node, previous_id: int):
+    """The node's desired revision once a change has been rebuilt into a new one; None until then."""
+    node.refresh_from_db()
+    if node.rebuild_requested_at is None and node.desired_revision_id != previous_id:
+        return node.desired_revision
+    return None
+
+
 def test_a_config_the_checker_rejects_keeps_the_last_good_one_serving(lab, lab_gateway: LabGateway):
     node, agent = lab_gateway.node, lab_gateway.agent
     good_hash = agent.running_hash()
     # TAYGA's own address inside the NAT64 prefix: the console takes it, `tayga --mktun` does not.
+    good = node.desired_revision_id
     lab_gateway.edit_nat64(FIRST_PREFIX, tayga_ipv6_addr="2001:db8:64::1")
-    node.refresh_from_db()
-    rejected = node.desired_revision
+    rejected = wait_until(lambda: new_desired_revision(node, good), 20, "the change recorded as a new revision")
     failed = wait_until(lambda: Push.objects.filter(revision=rejected, status=Push.Status.FAILED).first(), 20,
                         "the push of the rejected revision failed")
 
@@ -102,8 +110,8 @@ def test_a_config_the_checker_rejects_keeps_the_last_good_one_serving(lab, lab_g
     assert lab.fetch() == f"IPv4-only server {lab.server}\n"
     page = lab_gateway.noc.page(f"/nodes/{node.name}/")
     assert "ipv6-addr cannot reside within configured prefix 2001:db8:64::/96" in page
-    # Beat re-sends the rejected revision every second, so the node is between "pushing" and "failed".
     wait_until(lambda: node.state() == NodeState.FAILED, 10, "the node shown as failed")
+    assert Push.objects.filter(revision=rejected).count() == 1  # reconcile does not send a rejected revision again
 
 
 def test_forged_replayed_and_stale_pushes_are_refused_and_shown_on_the_node_page(console, noc, sandbox_gateway):

@@ -2,6 +2,7 @@
 import pytest
 
 from opsconsole.registration.models import Device
+from opsconsole.registration.views import SEARCH_LIMIT
 
 from .conftest import make_participant
 
@@ -32,9 +33,25 @@ def test_no_match_says_so(helpdesk_client, people):
 
 
 def test_results_are_capped(helpdesk_client, db):
-    for n in range(60):
+    for n in range(SEARCH_LIMIT + 10):
         make_participant(f"Same Name {n}", f"s{n}@example.org")
 
     page = helpdesk_client.get("/registration/", {"q": "same name"}, HTTP_HX_REQUEST="true").content.decode()
 
-    assert page.count("/registration/participants/") == 50 and "first 50" in page
+    assert page.count("/registration/participants/") == SEARCH_LIMIT and f"first {SEARCH_LIMIT}" in page
+
+
+def test_search_follows_devices_as_they_move_and_go(helpdesk_client, people):
+    dave = make_participant("Dave Moved", "dave2@example.org")
+    device = Device.objects.get(mac="aa:bb:cc:dd:ee:f0")
+
+    def found(query):
+        return helpdesk_client.get("/registration/", {"q": query}, HTTP_HX_REQUEST="true").content.decode()
+
+    device.participant = dave
+    device.save()
+    assert "Dave Moved" in found("ccdd") and "Carol Example" not in found("ccdd")
+
+    device.delete()
+    assert "Nobody matches" in found("ccdd")
+    assert "Carol Example" in found("carol")  # her own details are still searchable
