@@ -52,6 +52,11 @@ DEBIAN_SERVICES: dict[str, ServiceSettings] = {
     ),
     "kea": kea_service(Path("/etc/kea"), "/run/kea/kea4-ctrl-socket"),
     "kea6": kea_service(Path("/etc/kea"), "/run/kea/kea6-ctrl-socket"),
+    "radvd": ServiceSettings(
+        Path("/etc"),
+        reload='radvd --configtest --config {files} && kill -HUP "$(cat /run/radvd/radvd.pid)"',
+        health='kill -0 "$(cat /run/radvd/radvd.pid)"',
+    ),
     "bind": ServiceSettings(Path("/etc/bind"), reload="rndc reload", health="rndc status"),
     "nftables": ServiceSettings(
         Path("/etc/nftables.d"),

@@ -336,6 +336,8 @@ _DHCP = {
         "prefix": (prefix(6), _REQUIRED),
         "pool": (list_of(address(6), 2), None),
         "dns_servers": (list_of(address(6)), []),
+        "router_advertisements": (boolean, False),  # radvd on this node announces the prefix
+        "slaac": (boolean, False),  # the plan gives addresses by RA/SLAAC rather than DHCPv6
     })), []),
 }
 

@@ -9,6 +9,7 @@ from gateways.render.bind import render_bind
 from gateways.render.common import RenderedFile
 from gateways.render.jool import render_jool
 from gateways.render.kea import render_kea
+from gateways.render.radvd import render_radvd
 from gateways.render.router import render_router
 from gateways.render.tayga import render_tayga
 from gateways.render.tunnels import render_dslite, render_map, render_sa46t
@@ -35,7 +36,7 @@ _RENDERERS: dict[str, Renderer] = {
     "map": render_map,
     "dslite": render_dslite,
     "xlat464": render_xlat464,
-    "dhcp": render_kea,
+    "dhcp": lambda intent: render_kea(intent) + render_radvd(intent),
 }
 
 

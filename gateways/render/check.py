@@ -127,6 +127,7 @@ CHECKERS: dict[str, Callable[[Path], tuple[bool, str]]] = {
     "jool": check_jool,
     "kea": kea_checker("kea-dhcp4"),
     "kea6": kea_checker("kea-dhcp6"),
+    "radvd": _command("radvd", "--configtest", "--config"),
 }
 
 

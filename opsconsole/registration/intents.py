@@ -36,7 +36,7 @@ def dhcp_role(service: DhcpService) -> dict:
             subnets4.append(_subnet4(vlan, interface, ipv4, allocation[Family.IPV4] == Allocation.DHCPV4_REGISTRATION))
         ipv6 = next((net for net in clients if net.version == 6), None)
         if ipv6 is not None and service.serve_dhcp6:
-            subnets6.append(_subnet6(vlan, interface, ipv6, allocation.get(Family.IPV6) == Allocation.DHCPV6, service))
+            subnets6.append(_subnet6(vlan, interface, ipv6, allocation.get(Family.IPV6), service))
     return {
         "control_socket4": service.control_socket4,
         "control_socket6": service.control_socket6,
@@ -59,6 +59,9 @@ def _subnet4(vlan: Vlan, interface: str, network: ipaddress.IPv4Network, known_o
     }
 
 
-def _subnet6(vlan: Vlan, interface: str, network: ipaddress.IPv6Network, stateful: bool, service: DhcpService) -> dict:
+def _subnet6(vlan: Vlan, interface: str, network: ipaddress.IPv6Network, allocation: str | None,
+             service: DhcpService) -> dict:
+    stateful = allocation == Allocation.DHCPV6
     pool = [str(network[DHCPV6_POOL_OFFSET]), str(network[-1])] if stateful and network.num_addresses > 2 * DHCPV6_POOL_OFFSET else None
-    return {"id": vlan.vid, "interface": interface, "prefix": str(network), "pool": pool, "dns_servers": list(service.dns_servers6)}
+    return {"id": vlan.vid, "interface": interface, "prefix": str(network), "pool": pool, "dns_servers": list(service.dns_servers6),
+            "router_advertisements": service.router_advertisements, "slaac": allocation == Allocation.RA}

@@ -213,6 +213,11 @@ class DhcpService(models.Model):
     control_socket6 = models.CharField(_("DHCPv6 control socket"), max_length=200, default="/run/kea/kea6-ctrl-socket")
     lease_directory = models.CharField(_("lease directory"), max_length=200, default="/var/lib/kea")
     serve_dhcp6 = models.BooleanField(_("serve DHCPv6"), default=True, help_text=_("Off where another server or RA alone serves IPv6."))
+    router_advertisements = models.BooleanField(
+        _("send router advertisements"), default=False,
+        help_text=_("On where no router on these VLANs announces the IPv6 prefix: radvd on this node does, with the "
+                    "managed flag on DHCPv6 VLANs and autonomous addresses on RA/SLAAC VLANs."),
+    )
     dns_servers6 = models.JSONField(
         _("DNS64 resolver addresses"), default=list, blank=True,
         help_text=_("Given to DHCPv6 clients as dns-servers; leave empty if RA announces them."),

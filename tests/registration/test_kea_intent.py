@@ -51,6 +51,7 @@ def test_registered_unexpired_devices_become_reservations(dhcp_node, nowep_vlan,
     assert role["subnets6"] == [{
         "id": 40, "interface": "eth0.40", "prefix": "2001:db8:40::/64",
         "pool": ["2001:db8:40::1000", "2001:db8:40:0:ffff:ffff:ffff:ffff"], "dns_servers": ["2001:db8:40::53"],
+        "router_advertisements": False, "slaac": False,
     }]
 
 
@@ -103,3 +104,15 @@ def test_a_registration_reaches_the_dhcp_nodes_agent(nowep_vlan, helpdesk_client
         assert '"hw-address": "00:1b:63:00:00:05"' in (agent.sandbox / "kea" / "kea-dhcp4.conf").read_text()
     finally:
         agent.stop()
+
+
+def test_router_advertisements_follow_the_dhcp_service_and_the_plan(dhcp_node, nowep_vlan):
+    from opsconsole.plan.choices import Allocation, Family
+
+    DhcpService.objects.filter(node=dhcp_node).update(router_advertisements=True)
+    nowep_vlan.families.filter(family=Family.IPV6).update(allocation=Allocation.RA)
+
+    subnet6 = dhcp_role(dhcp_node)["subnets6"][0]
+
+    assert subnet6["router_advertisements"] and subnet6["slaac"] and subnet6["pool"] is None
+    assert "radvd/radvd.conf" in [f.path for f in render_intent(build_intent(dhcp_node))]
