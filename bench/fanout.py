@@ -94,15 +94,20 @@ def start_agents(directory: Path, count: int, agents: list) -> None:
     for agent in agents:
         Dns64Role.objects.create(node=agent.node, implementation="unbound", prefix=PREFIXES[0], listen="::1",
                                  dnssec_validation=False)
-    wait_until(lambda: applied_times(agents), 300, "every agent applied its first revision", pause=0.5)
+    wait_until(lambda: applied_times(agents, PREFIXES[0]), 300, "every agent applied its first revision", pause=0.5)
 
 
-def applied_times(agents: list) -> list[float] | None:
-    """When each agent applied its node's desired revision, once all have."""
+def applied_times(agents: list, prefix: str) -> list[float] | None:
+    """When each agent applied the revision whose DNS64 prefix is PREFIX, once every node has one and all applied."""
     times = []
     for agent in agents:
         agent.node.refresh_from_db()
-        times.append(applied_at(agent.process.log(), agent.node.desired_revision.content_hash))
+        desired = agent.node.desired_revision
+        if agent.node.rebuild_requested_at is not None or desired is None:
+            return None  # the change is not yet a revision: the worker rebuilds intents after the commit
+        if desired.intent["roles"]["dns64"]["prefix"] != prefix:
+            return None
+        times.append(applied_at(agent.process.log(), desired.content_hash))
     return times if all(times) else None
 
 
@@ -120,7 +125,7 @@ def change_every_node(agents: list) -> float:
         for role in Dns64Role.objects.all():
             role.prefix = PREFIXES[1]
             role.save()
-    applied = wait_until(lambda: applied_times(agents), 300, "every agent applied the change", pause=0.5)
+    applied = wait_until(lambda: applied_times(agents, PREFIXES[1]), 300, "every agent applied the change", pause=0.5)
     return max(applied) - committed[0]
 
 
