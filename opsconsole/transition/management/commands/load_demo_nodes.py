@@ -5,17 +5,13 @@ from opsconsole.transition.demo import PLANS, load_plan
 
 
 class Command(BaseCommand):
-    help = "Create the transition nodes of a demo plan; running it again changes nothing."
+    help = ("Create the transition nodes of a demo plan; running it again changes nothing. "
+            "Credentials never reach the terminal: `manage.py agent_config NODE DIR` writes them for an agent.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("plan", choices=sorted(PLANS))
-        parser.add_argument("--show-credentials", action="store_true",
-                            help="print each new node's push secret and agent token (shown only once)")
 
-    def handle(self, *args, plan: str, show_credentials: bool, **options) -> None:
+    def handle(self, *args, plan: str, **options) -> None:
         for node, credentials in load_plan(plan):
             state = "created" if credentials else "up to date"
             self.stdout.write(f"{node.name} {node.agent_url} {state}")
-            if credentials and show_credentials:
-                secret, token = credentials
-                self.stdout.write(f"  secret={secret} token={token}")
