@@ -81,3 +81,16 @@ def test_the_portal_speaks_japanese(participant_client, participant):
     page = participant_client.get("/portal/find-mac/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
 
     assert 'lang="ja"' in page and 'name="viewport"' in page
+
+
+def test_only_vlans_where_registration_matters_are_offered(participant_client, participant, nowep_vlan):
+    from opsconsole.plan.models import Vlan
+
+    servers = Vlan.objects.create(vid=81, name="nat64", purpose="NAT64 boxes")
+
+    page = participant_client.get("/portal/").content.decode()
+    assert "40 nowep" in page
+    assert "81 nat64" not in page
+    response = participant_client.post("/portal/devices/", {"mac": "00:1b:63:00:00:42", "os": "other",
+                                                            "vlans": [servers.pk]})
+    assert "Select a valid choice" in response.content.decode()
