@@ -13,8 +13,12 @@ from .models import GatewayNode
 HEARTBEAT_SECONDS = 5
 
 
-def agent_toml(node: GatewayNode, directory: Path, console_url: str, mode: str = "sandbox") -> str:
-    """A fresh agent.toml for `node` with newly issued credentials, written to files beside it."""
+def agent_toml(node: GatewayNode, directory: Path, console_url: str, mode: str = "sandbox",
+               listen_host: str | None = None) -> str:
+    """A fresh agent.toml for `node` with newly issued credentials, written to files beside it.
+
+    The agent listens on its agent URL's host and port, or on `listen_host` (e.g. 0.0.0.0 in a container).
+    """
     secret, token = node.issue_credentials()
     node.save(update_fields=["secret_encrypted", "token_hash"])
     directory.mkdir(parents=True, exist_ok=True)
@@ -30,7 +34,7 @@ def agent_toml(node: GatewayNode, directory: Path, console_url: str, mode: str =
         "console_token_file": "console.token",
         "state_dir": "state",
         "sandbox_root": "sandbox",
-        "listen_host": where.hostname,
+        "listen_host": listen_host or where.hostname,
         "listen_port": where.port or 80,
         "console_url": console_url,
         "heartbeat_interval": HEARTBEAT_SECONDS,

@@ -1,4 +1,7 @@
 """Gateway nodes, the revisions of their intent, and every push attempt."""
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils import timezone
@@ -27,6 +30,21 @@ STATE_BADGE = {
 HEARTBEAT_STALE_SECONDS = 30
 
 
+def validate_agent_url(value: str) -> None:
+    """http(s)://HOST:PORT where HOST may be an address, a DNS name or a single label such as a compose service."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname or port is None
+            or parts.path not in ("", "/") or parts.query or parts.fragment or any(c.isspace() for c in value)):
+        raise ValidationError(
+            _("%(url)s is not an agent URL: give http:// or https://, a host and a port, e.g. "
+              "https://[2001:db8::1]:9101"), params={"url": value},
+        )
+
+
 @audited(secret_fields=("secret_encrypted", "token_hash"), quiet_fields=(
     "last_heartbeat_at", "last_heartbeat", "applied_revision_id", "rebuild_requested_at", "rebuild_reason", "rebuild_actor",
     "intent_error",
@@ -36,8 +54,9 @@ class GatewayNode(models.Model):
     description = models.CharField(
         _("description"), max_length=200, blank=True, validators=[ProhibitNullCharactersValidator()]
     )
-    agent_url = models.URLField(
-        _("agent URL"), help_text=_("Where the console reaches this node's agent, e.g. https://[2001:db8::1]:9101")
+    agent_url = models.CharField(
+        _("agent URL"), max_length=200, validators=[validate_agent_url],
+        help_text=_("Where the console reaches this node's agent, e.g. https://[2001:db8::1]:9101"),
     )
     secret_encrypted = models.TextField(editable=False)
     token_hash = models.CharField(max_length=64, editable=False)

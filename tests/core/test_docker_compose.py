@@ -32,10 +32,13 @@ def test_console_processes_run_the_same_commands_as_make_run():
         assert SERVICES[spec.name]["command"] == spec.argv, spec.name
 
 
-def test_the_agent_runs_the_same_command_as_make_run():
+def test_the_agent_runs_the_same_command_as_make_run_with_the_config_setup_writes():
     config = SERVICES["agent"]["command"][-1]
     assert SERVICES["agent"]["command"] == agent_command("/app/.venv/bin/python", config)
-    assert config.startswith("/app/var/agents/")
+    setup = SERVICES["setup"]["command"][-1]
+    written = re.search(r"manage\.py agent_config (\S+) (\S+) .*--agent-url http://agent:(\d+)", setup)
+    assert written and f"{written[2]}/agent.toml" == config
+    assert "load_demo_nodes wide-camp-2011" in setup
 
 
 def test_every_environment_variable_is_one_the_settings_read():

@@ -33,3 +33,12 @@ def test_agent_config_for_an_unknown_node_says_so(db, tmp_path):
 
     with pytest.raises(CommandError, match="no gateway node named 'nope'"):
         call_command("agent_config", "nope", str(tmp_path), "--console-url", "http://127.0.0.1:8000")
+
+
+def test_agent_config_can_move_the_agent_and_its_listening_address(gateway_node, tmp_path):
+    call_command("agent_config", gateway_node.name, str(tmp_path), "--console-url", "http://web:8000",
+                 "--mode", "sandbox", "--agent-url", "http://agent:9104", "--listen-host", "0.0.0.0")
+
+    config = load_agent_config(tmp_path / "agent.toml")
+    assert (config.listen_host, config.listen_port, config.mode) == ("0.0.0.0", 9104, "sandbox")
+    assert GatewayNode.objects.get(pk=gateway_node.pk).agent_url == "http://agent:9104"

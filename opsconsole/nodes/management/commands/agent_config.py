@@ -15,11 +15,17 @@ class Command(BaseCommand):
         parser.add_argument("directory", type=Path)
         parser.add_argument("--console-url", required=True)
         parser.add_argument("--mode", choices=("sandbox", "production"), default="production")
+        parser.add_argument("--agent-url", help="change where the console reaches this node's agent first")
+        parser.add_argument("--listen-host", help="address the agent listens on, if not its agent URL's host")
 
-    def handle(self, *args, node, directory, console_url, mode, **options):
+    def handle(self, *args, node, directory, console_url, mode, agent_url, listen_host, **options):
         found = GatewayNode.objects.filter(name=node).first()
         if found is None:
             raise CommandError(f"no gateway node named {node!r}")
+        if agent_url:
+            found.agent_url = agent_url
+            found.full_clean(exclude=["secret_encrypted", "token_hash"])
+            found.save(update_fields=["agent_url"])
         (directory / "agent.toml").parent.mkdir(parents=True, exist_ok=True)
-        (directory / "agent.toml").write_text(agent_toml(found, directory, console_url, mode))
+        (directory / "agent.toml").write_text(agent_toml(found, directory, console_url, mode, listen_host))
         self.stdout.write(f"wrote {directory / 'agent.toml'}; credentials in push.secret and console.token (mode 0600)")
