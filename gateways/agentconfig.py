@@ -1,6 +1,5 @@
 """Reads agent.toml: who the node is, how it authenticates, and where and how each daemon is installed."""
 
-import json
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path

@@ -7,7 +7,7 @@ from opsconsole.nodes.intents import build_intent
 from opsconsole.transition.intents import roles_for
 from opsconsole.transition.models import DsliteRole, Nat64Mapping, Nat64Role, Xlat464Role
 
-from .conftest import make_node, render_and_check
+from .conftest import render_and_check
 
 pytestmark = pytest.mark.django_db
 
