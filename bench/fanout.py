@@ -77,7 +77,8 @@ def start_agents(directory: Path, count: int, agents: list) -> None:
     role; the caller stops whatever is in AGENTS, also when this fails half way."""
     from opsconsole.nodes.models import GatewayNode
     from opsconsole.transition.models import Dns64Role
-    from tests.e2e.stack import NodeAgent, free_port, wait_until
+    from tests.e2e.stack import NodeAgent, wait_until
+    from tests.ports import free_port
 
     ports: set[int] = set()
     while len(ports) < count:  # the system may hand the same free port out twice

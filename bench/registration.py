@@ -267,7 +267,8 @@ def dhcp_node(directory: Path, socket_path: Path, console_url: str, cleanup: con
     from opsconsole.plan.choices import Allocation, Family, PrefixPurpose, Resolver, Scope, Transition
     from opsconsole.plan.models import Prefix, Vlan, VlanFamily
     from opsconsole.registration.models import DhcpService
-    from tests.e2e.stack import Process, free_port
+    from tests.e2e.stack import Process
+    from tests.ports import free_port
     from tests.e2e.test_kea_registration import agent_services
 
     vlan = Vlan.objects.create(vid=40, name="nowep", purpose="registration rush benchmark")

@@ -6,20 +6,13 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from gateways.signing import SignatureError
+from gateways.signing import SignatureError, bearer_token
 
 from .live import broadcast_node, heartbeat_received
 from .models import GatewayNode
-from .secrets import token_matches
+from .credentials import token_matches
 
 HEARTBEAT_FIELDS = ("revision", "hash", "services", "counters", "refused")
-
-
-def _presented_token(request) -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise SignatureError("bearer token is missing")
-    return token.strip()
 
 
 @csrf_exempt
@@ -27,7 +20,7 @@ def _presented_token(request) -> str:
 def heartbeat(request, name: str):
     node = GatewayNode.objects.filter(name=name).first()
     try:
-        token = _presented_token(request)
+        token = bearer_token(request.headers.get("Authorization"))
         # The same answer for an unknown node and a wrong token: a token never reveals which nodes exist.
         if node is None or not token_matches(token, node.token_hash):
             raise SignatureError("token is not valid for this node")
@@ -35,10 +28,11 @@ def heartbeat(request, name: str):
         return JsonResponse({"status": "refused", "reason": str(exc)}, status=401)
     try:
         beat = json.loads(request.body)
-        report = {key: beat[key] for key in HEARTBEAT_FIELDS if key in beat}
-    except (ValueError, TypeError, KeyError):
+        if not isinstance(beat, dict):
+            raise ValueError("not an object")
+    except ValueError:
         return JsonResponse({"status": "refused", "reason": "body is not a JSON object"}, status=400)
-    node.last_heartbeat = report
+    node.last_heartbeat = {key: beat[key] for key in HEARTBEAT_FIELDS if key in beat}
     node.last_heartbeat_at = timezone.now()
     node.save(update_fields=["last_heartbeat", "last_heartbeat_at"])
     heartbeat_received.send(sender=GatewayNode, node=node, beat=beat)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opsconsole.audit.trail import audited
 
-from . import secrets
+from . import credentials
 
 
 class NodeState(models.TextChoices):
@@ -83,14 +83,14 @@ class GatewayNode(models.Model):
 
     def issue_credentials(self) -> tuple[str, str]:
         """Give the node a new push secret and heartbeat token; return both in clear, once, for its agent.toml."""
-        secret, token = secrets.new_secret(), secrets.new_secret()
-        self.secret_encrypted = secrets.encrypt(secret)
-        self.token_hash = secrets.hash_token(token)
+        secret, token = credentials.new_secret(), credentials.new_secret()
+        self.secret_encrypted = credentials.encrypt(secret)
+        self.token_hash = credentials.hash_token(token)
         return secret, token
 
     @property
     def push_secret(self) -> bytes:
-        return secrets.decrypt(self.secret_encrypted).encode()
+        return credentials.decrypt(self.secret_encrypted).encode()
 
     @property
     def running_hash(self) -> str:
@@ -98,6 +98,8 @@ class GatewayNode(models.Model):
 
     @property
     def last_push(self) -> "Push | None":
+        if "last_push" in self.__dict__:  # loaded with the page's whole list by with_last_push()
+            return self.__dict__["last_push"]
         return self.pushes.order_by("-started_at", "-id").first()
 
     def state(self, now=None) -> NodeState:
@@ -160,3 +162,13 @@ class Push(models.Model):
 
     def __str__(self) -> str:
         return f"push of {self.revision} {self.status}"
+
+
+def with_last_push(nodes: models.QuerySet) -> list[GatewayNode]:
+    """The nodes, each with its latest push already loaded, for pages that show many nodes' states."""
+    latest = Push.objects.filter(node=models.OuterRef("pk")).order_by("-started_at", "-id").values("pk")[:1]
+    found = list(nodes.annotate(last_push_id=models.Subquery(latest)))
+    pushes = Push.objects.in_bulk([node.last_push_id for node in found if node.last_push_id])
+    for node in found:
+        node.__dict__["last_push"] = pushes.get(node.last_push_id)
+    return found

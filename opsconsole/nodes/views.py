@@ -13,13 +13,13 @@ from opsconsole.accounts.access import noc_required, staff_required
 from opsconsole.audit.context import current_actor
 from opsconsole.audit.trail import record
 
-from .models import STATE_BADGE, ConfigRevision, GatewayNode
+from .models import STATE_BADGE, ConfigRevision, GatewayNode, with_last_push
 from .revisions import new_revision
 from .tasks import push_node_revision
 
 
 def node_rows():
-    nodes = GatewayNode.objects.select_related("desired_revision", "applied_revision")
+    nodes = with_last_push(GatewayNode.objects.select_related("desired_revision", "applied_revision"))
     return [row_for(node) for node in nodes]
 
 

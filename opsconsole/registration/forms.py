@@ -1,12 +1,8 @@
 """Forms for the helpdesk and the portal; every rule lives in the models, so these only choose fields."""
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opsconsole.plan.choices import Allocation, Authentication
-from opsconsole.plan.models import Vlan
-
-from .models import Device, Participant, RegistrationSettings
+from .models import Device, Participant, RegistrationSettings, registrable_vlans
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -31,10 +27,7 @@ class DeviceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only VLANs where a registration changes anything: DHCPv4 by registration, or an SSID with MAC authentication.
-        self.fields["vlans"].queryset = Vlan.objects.filter(
-            Q(families__allocation=Allocation.DHCPV4_REGISTRATION) | Q(ssids__authentication=Authentication.MAC)
-        ).distinct().order_by("vid")
+        self.fields["vlans"].queryset = registrable_vlans()
 
 
 class PortalDeviceForm(DeviceForm):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from opsconsole.plan.models import Vlan
 
-from .models import Device, Participant, Source
+from .models import Device, Participant, Source, registrable_vlans
 
 COLUMNS = ("name", "affiliation", "email", "active_until", "mac", "label", "os", "vlans")
 REQUIRED = ("name", "active_until")
@@ -45,6 +45,11 @@ def _vlans(text: str) -> list[Vlan]:
     missing = [word for word in wanted if word not in found]
     if missing:
         raise ValidationError(_("VLAN %(vid)s is not in the plan."), params={"vid": missing[0]})
+    registrable = set(registrable_vlans().filter(pk__in=[vlan.pk for vlan in found.values()]))
+    for word in wanted:
+        if found[word] not in registrable:
+            raise ValidationError(_("VLAN %(vid)s takes no registrations: it has neither DHCPv4 by registration nor "
+                                    "a MAC-authenticated SSID."), params={"vid": word})
     return [found[word] for word in wanted]
 
 

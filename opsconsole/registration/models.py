@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsconsole.audit.trail import audited
+from opsconsole.plan.choices import Allocation, Authentication
 from opsconsole.plan.models import Vlan
 
 from .mac import MacError, hex_digits, normalise_mac
@@ -27,6 +28,13 @@ MAC_MESSAGES = {
 def mac_validation_error(error: MacError) -> ValidationError:
     """The model-layer (translatable) form of a MacError."""
     return ValidationError(MAC_MESSAGES[error.code], code=error.code, params={"value": error.mac})
+
+
+def registrable_vlans() -> models.QuerySet:
+    """VLANs where registering a MAC changes anything: DHCPv4 by registration, or an SSID with MAC authentication."""
+    return Vlan.objects.filter(
+        models.Q(families__allocation=Allocation.DHCPV4_REGISTRATION) | models.Q(ssids__authentication=Authentication.MAC)
+    ).distinct().order_by("vid")
 
 
 @audited()

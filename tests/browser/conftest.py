@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
+from tests.ports import free_port
+
 # Playwright's sync API keeps an event loop running in the test thread; the ORM calls here are still plain sync code.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -19,24 +21,18 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def test_database_url() -> str:
+def database_url_of_this_test() -> str:
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
     return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def asgi_server(transactional_db, tmp_path):
     """Daphne serving the console from the test database; broadcasts share this test's channel-layer prefix."""
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=test_database_url(), CELERY_TASK_ALWAYS_EAGER="true",
+    env = dict(os.environ, DATABASE_URL=database_url_of_this_test(), CELERY_TASK_ALWAYS_EAGER="true",
                CHANNEL_PREFIX=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"], DEBUG="true")
     log = (tmp_path / "daphne.log").open("wb")
     server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),

@@ -2,7 +2,6 @@
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,14 +11,10 @@ import httpx
 import pytest
 import redis
 
+from tests.ports import free_port
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 BROKER_DB = 11  # this test's own Redis database, flushed before and after
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def console_env(tmp_path: Path, redis_url: str) -> dict:

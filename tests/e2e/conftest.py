@@ -8,7 +8,8 @@ from opsconsole.nodes.models import GatewayNode
 from opsconsole.transition.models import Dns64Role, Nat64Role
 from tests.conftest import PASSWORD
 from tests.e2e.namespaces import DYNAMIC_POOL, GATEWAY6, SERVER4, TAYGA4, ZONE, Lab
-from tests.e2e.stack import Console, NodeAgent, Noc, converged, free_port, wait_until
+from tests.e2e.stack import Console, NodeAgent, Noc, converged, wait_until
+from tests.ports import free_port
 
 FIRST_PREFIX = "2001:db8:64::/96"
 CONVERGE_SECONDS = 30

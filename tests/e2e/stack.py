@@ -4,7 +4,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from django.db import connection
 from gateways.signing import sign_request
 from opsconsole.nodes.local import HEARTBEAT_SECONDS, agent_toml
 from opsconsole.nodes.models import GatewayNode
+from tests.ports import free_port
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
@@ -27,12 +27,6 @@ E2E_REDIS_DATABASES = range(2, 16)
 CLAIM_KEY = "opsconsole-e2e-claim"
 CLAIM_SECONDS = 900
 HEARTBEAT_TEST_SECONDS = 1
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(check: Callable[[], Any], timeout: float, what: str, pause: float = 0.1) -> Any:

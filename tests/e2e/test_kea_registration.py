@@ -15,7 +15,8 @@ from gateways.agentconfig import kea_service
 from opsconsole.nodes.local import agent_toml
 from opsconsole.registration.models import Device, DhcpService, Participant
 from tests.e2e.netns import in_namespace, ip, namespaces, veth
-from tests.e2e.stack import Process, free_port, wait_until
+from tests.e2e.stack import Process, wait_until
+from tests.ports import free_port
 from tests.registration.conftest import nowep_vlan  # noqa: F401  (the registration VLAN 40, 192.0.2.0/24)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

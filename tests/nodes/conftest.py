@@ -1,6 +1,5 @@
 """A real sandbox agent, configured the way `make run` configures one, for the node under test."""
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -10,19 +9,14 @@ import pytest
 
 from opsconsole.nodes.local import agent_toml
 from opsconsole.nodes.models import GatewayNode
+from tests.gateways.agent.conftest import dns64_intent as agent_dns64_intent
+from tests.ports import free_port
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def dns64_intent(node: str, prefix: str = "2001:db8:64::/96", **extra) -> dict:
-    role = {"implementation": "unbound", "prefix": prefix, "dnssec_validation": False, **extra}
-    return {"schema": 1, "node": node, "description": "", "roles": {"dns64": role}}
+    return {**agent_dns64_intent(prefix, **extra), "node": node, "description": ""}
 
 
 class SandboxAgent:

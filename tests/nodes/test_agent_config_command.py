@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from gateways.agentconfig import load_agent_config
 from opsconsole.nodes.models import GatewayNode
-from opsconsole.nodes.secrets import token_matches
+from opsconsole.nodes.credentials import token_matches
 
 pytestmark = pytest.mark.django_db
 

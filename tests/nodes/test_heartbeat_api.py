@@ -49,3 +49,13 @@ def test_tokens_and_secrets_are_not_stored_in_clear():
     stored = GatewayNode.objects.filter(pk=node.pk).values("secret_encrypted", "token_hash").get()
     assert token not in stored["token_hash"] and token not in stored["secret_encrypted"]
     assert node.push_secret  # decryptable by the console, which must sign with it
+
+
+def test_a_body_that_is_not_a_json_object_is_refused(client):
+    node, token = new_node("nat64-1")
+    for body in ("[1, 2]", "not json", '"hash"'):
+        response = client.post("/api/nodes/nat64-1/heartbeat/", body, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert (response.status_code, response.json()["reason"]) == (400, "body is not a JSON object")
+    node.refresh_from_db()
+    assert node.last_heartbeat_at is None

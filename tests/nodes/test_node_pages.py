@@ -77,3 +77,20 @@ def test_roll_back_restores_an_earlier_revision_as_a_new_one(noc_client, gateway
 def test_push_now_without_any_revision_says_so(noc_client, gateway_node):
     response = noc_client.post(f"/nodes/{gateway_node.name}/push/", follow=True)
     assert b"no configuration to push yet" in response.content
+
+
+def test_the_node_list_costs_the_same_queries_for_one_node_or_many(noc_client, gateway_node,
+                                                                     django_assert_max_num_queries):
+    from opsconsole.nodes.models import GatewayNode, Push
+
+    for number in range(20):
+        node = GatewayNode(name=f"nat64-{number}", agent_url="http://127.0.0.1:9")
+        node.issue_credentials()
+        node.save()
+        revision = desire(node, dns64_intent(node.name))
+        Push.objects.create(node=node, revision=revision, status=Push.Status.FAILED, error="tayga refused it")
+    noc_client.get("/nodes/")  # warm the session and translations
+
+    with django_assert_max_num_queries(8):
+        page = noc_client.get("/nodes/").content.decode()
+    assert page.count('data-state="failed"') == 20 and page.count("tayga refused it") == 20

@@ -36,3 +36,15 @@ def test_a_bad_row_is_named_and_nothing_is_written(helpdesk_client, nowep_vlan):
     assert "row 7, mac: 01:00:5e:00:00:01 is a multicast address" in page
     assert "row 8, active_until: “someday” is not a date" in page
     assert not Participant.objects.exists() and not Device.objects.exists()
+
+
+def test_a_vlan_that_takes_no_registrations_is_named(helpdesk_client, nowep_vlan):
+    from opsconsole.plan.models import Vlan
+
+    Vlan.objects.create(vid=81, name="nat64", purpose="NAT64 boxes")
+    rows = ["Ann,WIDE,ann@example.org,2030-09-01,aa:bb:cc:00:00:01,,,40 81", "Bob,WIDE,bob@example.org,2030-09-01,aa:bb:cc:00:00:02,,,99"]
+    response = helpdesk_client.post("/registration/import/", {"content": HEADER + "\n".join(rows) + "\n", "confirm": "1"})
+
+    page = response.content.decode()
+    assert "row 2, vlans: VLAN 81 takes no registrations" in page and "row 3, vlans: VLAN 99 is not in the plan." in page
+    assert not Device.objects.exists()

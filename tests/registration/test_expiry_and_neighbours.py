@@ -53,3 +53,16 @@ def test_neighbours_in_a_heartbeat_are_recorded(client):
                            HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
     assert list(NeighbourEntry.objects.values_list("ip", "mac")) == [("2001:db8:40::1234", "00:1b:63:00:00:09")]
+
+
+def test_a_large_neighbour_table_is_stored_in_a_few_statements_not_one_per_entry(django_assert_max_num_queries):
+    from opsconsole.registration.neighbours import record_neighbours
+
+    node, _token = new_node("gw-busy")
+    entries = [{"ip": f"2001:db8:40::{n:x}", "mac": f"00:1b:63:00:{n >> 8:02x}:{n & 0xff:02x}"} for n in range(1, 501)]
+    with django_assert_max_num_queries(8):  # SQLite splits the upsert into batches; PostgreSQL needs one
+        assert record_neighbours(node, entries) == 500
+    moved = [{"ip": "2001:db8:40::1", "mac": "00:1b:63:99:99:99"}, {"ip": "not an address", "mac": "00:1b:63:00:00:01"}]
+    assert record_neighbours(node, moved) == 1
+    assert NeighbourEntry.objects.get(node=node, ip="2001:db8:40::1").mac == "00:1b:63:99:99:99"
+    assert NeighbourEntry.objects.filter(node=node).count() == 500

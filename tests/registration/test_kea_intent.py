@@ -13,7 +13,8 @@ from opsconsole.nodes.intents import build_intent
 from opsconsole.nodes.models import GatewayNode
 from opsconsole.registration.models import Device, DhcpService
 
-from tests.nodes.conftest import SandboxAgent, free_port
+from tests.nodes.conftest import SandboxAgent
+from tests.ports import free_port
 
 from .conftest import make_participant
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from gateways.intent import validate_intent
 from opsconsole.nodes.intents import build_intent
 from opsconsole.nodes.models import GatewayNode
-from opsconsole.nodes.secrets import decrypt
+from opsconsole.nodes.credentials import decrypt
 from opsconsole.transition.demo import PLANS, load_plan
 
 from .conftest import render_and_check
