@@ -3,6 +3,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from opsconsole.core.client_address import client_address
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -32,7 +34,7 @@ def actor_for_request(request) -> Actor:
     return Actor(
         user_id=user.pk if signed_in else None,
         label=user.get_username() if signed_in else "anonymous",
-        remote_addr=request.META.get("REMOTE_ADDR"),
+        remote_addr=client_address(request) or None,
         via=channel_of(request.path),
     )
 

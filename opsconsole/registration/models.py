@@ -240,6 +240,9 @@ class DhcpService(models.Model):
     def interface_for(self, vlan: Vlan) -> str | None:
         return self.interfaces.get(str(vlan.vid))
 
+    def served_vlans(self) -> models.QuerySet:
+        return Vlan.objects.filter(vid__in=[int(vid) for vid in self.interfaces if str(vid).isdigit()])
+
 
 class NeighbourEntry(models.Model):
     """One IP-to-MAC binding a gateway agent saw (ARP/NDP neighbour table or a lease): how the portal finds a MAC."""
@@ -270,6 +273,13 @@ class SignInCode(models.Model):
 
     def __str__(self) -> str:
         return f"sign-in code for {self.participant}"
+
+    def save(self, *args, **kwargs) -> None:
+        issuing = self._state.adding
+        super().save(*args, **kwargs)
+        if issuing:
+            # Only the newest code works: one handed out earlier (and perhaps lost or overheard) stops working.
+            SignInCode.objects.filter(participant_id=self.participant_id, used_at=None).exclude(pk=self.pk).delete()
 
 
 class PortalRegistration(models.Model):

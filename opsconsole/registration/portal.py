@@ -1,12 +1,17 @@
 """The participant portal: sign in (account or one-time code), register this device, manage only one's own devices."""
 from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from opsconsole.core.client_address import client_address
 
 from .forms import PortalDeviceForm
 from .mac import is_locally_administered
@@ -24,7 +29,8 @@ def portal_participant(request) -> Participant | None:
         if found:
             return found
     pk = request.session.get(SESSION_KEY)
-    return Participant.objects.filter(pk=pk).first() if pk else None
+    # A code's session ends with the participant's event, like the code itself.
+    return Participant.objects.filter(pk=pk, active_until__gt=timezone.now()).first() if pk else None
 
 
 def participant_required(view):
@@ -36,10 +42,6 @@ def participant_required(view):
 
     wrapped.__name__ = view.__name__
     return wrapped
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def detected_mac(address: str) -> str | None:
@@ -60,20 +62,30 @@ def rate_limited(participant: Participant, address: str) -> bool:
     )
 
 
+def redeem(code: str) -> SignInCode | None:
+    """Use up CODE if it is unused, unexpired and its participant's event is still on."""
+    now = timezone.now()
+    with transaction.atomic():
+        found = SignInCode.objects.select_for_update().filter(
+            code=code, used_at=None, expires_at__gt=now, participant__active_until__gt=now).first()
+        if found:
+            found.used_at = now
+            found.save(update_fields=["used_at"])
+    return found
+
+
 def sign_in(request):
     error = ""
     if request.method == "POST":
         code = request.POST.get("code", "").strip().upper().replace(" ", "").replace("-", "")
-        with transaction.atomic():
-            found = SignInCode.objects.select_for_update().filter(
-                code=code, used_at=None, expires_at__gt=timezone.now()).first()
-            if found:
-                found.used_at = timezone.now()
-                found.save(update_fields=["used_at"])
+        # Throttled like the password sign-ins (django-axes): a code names no account, so failures count per address.
+        found = redeem(code) if AxesProxyHandler.is_allowed(request, {}) else None
         if found:
             request.session.cycle_key()
             request.session[SESSION_KEY] = found.participant_id
             return redirect(PORTAL)
+        # Axes records the failure and, at the limit, the middleware answers with the lockout page instead.
+        user_login_failed.send(sender=__name__, credentials={}, request=request)
         error = _("This code is unknown, used already or expired. Ask the helpdesk for a new one.")
     return render(request, "registration/portal/sign_in.html", {"error": error}, status=400 if error else 200)
 
@@ -155,6 +167,7 @@ def find_mac(request):
     return render(request, "registration/portal/find_mac.html")
 
 
+@require_POST
 def sign_out(request):
-    request.session.pop(SESSION_KEY, None)
+    logout(request)  # the whole session: a code sign-in, an account sign-in and anything else kept in it
     return redirect(f"{PORTAL}sign-in/")

@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from opsconsole.nodes.models import GatewayNode
-from opsconsole.registration.models import Device, RegistrationSettings, SignInCode, Source
+from opsconsole.plan.models import Vlan
+from opsconsole.registration.models import Device, DhcpService, RegistrationSettings, SignInCode, Source
 from opsconsole.registration.neighbours import record_neighbours
 
 pytestmark = pytest.mark.django_db
@@ -37,17 +38,38 @@ def test_another_participants_device_is_404(participant_client, participant, oth
     assert Device.objects.filter(pk=theirs.pk).exists()
 
 
-def test_register_this_device_uses_the_gateways_neighbour_table(participant_client, participant):
-    node = GatewayNode(name="gw-1", agent_url="http://127.0.0.1:9")
+PHONE = "2001:db8:40::42"  # inside the nowep VLAN's prefix
+
+
+def dhcp_node(name: str, interfaces: dict) -> GatewayNode:
+    node = GatewayNode(name=name, agent_url="http://127.0.0.1:9")
     node.issue_credentials()
     node.save()
-    record_neighbours(node, [{"ip": "127.0.0.1", "mac": "00-1B-63-00-00-42"}, {"ip": "192.0.2.9", "mac": "01:00:5e:00:00:01"}])
+    DhcpService.objects.create(node=node, interfaces=interfaces)
+    return node
 
-    assert "00:1b:63:00:00:42" in participant_client.get("/portal/").content.decode()
-    participant_client.post("/portal/devices/", {"this_device": "1", "mac": "00:1b:63:99:99:99", "os": "other", "label": "phone"})
+
+def test_register_this_device_uses_the_gateways_neighbour_table(participant_client, participant, nowep_vlan):
+    node = dhcp_node("gw-1", {"40": "eth0.40"})
+    record_neighbours(node, [{"ip": PHONE, "mac": "00-1B-63-00-00-42"}, {"ip": "192.0.2.9", "mac": "01:00:5e:00:00:01"}])
+
+    assert "00:1b:63:00:00:42" in participant_client.get("/portal/", REMOTE_ADDR=PHONE).content.decode()
+    participant_client.post("/portal/devices/", {"this_device": "1", "mac": "00:1b:63:99:99:99", "os": "other", "label": "phone"},
+                            REMOTE_ADDR=PHONE)
 
     device = Device.objects.get()
     assert device.mac == "00:1b:63:00:00:42" and device.source == Source.SELF_SERVICE and device.participant == participant
+
+
+def test_register_this_device_ignores_a_node_that_does_not_serve_the_vlan(participant_client, participant, nowep_vlan):
+    Vlan.objects.create(vid=41, name="other")
+    elsewhere = dhcp_node("gw-elsewhere", {"41": "eth0.41"})
+    record_neighbours(elsewhere, [{"ip": PHONE, "mac": "00:1b:63:66:66:66"}])
+
+    page = participant_client.get("/portal/", REMOTE_ADDR=PHONE).content.decode()
+    assert "00:1b:63:66:66:66" not in page and "How to find your MAC address" in page
+    participant_client.post("/portal/devices/", {"this_device": "1", "os": "other"}, REMOTE_ADDR=PHONE)
+    assert not Device.objects.exists()
 
 
 def test_without_a_neighbour_entry_the_portal_explains_how_to_find_the_mac(participant_client, participant):
