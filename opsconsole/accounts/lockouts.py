@@ -35,8 +35,7 @@ def lockout_page(request, original_response=None, credentials=None):
 def _locked(field: str) -> list[dict]:
     """User names or addresses at or over the failure limit within the cool-off time, newest first."""
     since = timezone.now() - get_cool_off()
-    rows = (AccessAttempt.objects.filter(attempt_time__gte=since).exclude(**{f"{field}__isnull": True})
-            .exclude(**{field: ""}).values(field).annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+    rows = (AccessAttempt.objects.filter(attempt_time__gte=since).exclude(**{f"{field}__isnull": True}).values(field).annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
             .filter(failures__gte=settings.AXES_FAILURE_LIMIT).order_by("-last"))
     return [{"value": row[field], "failures": row["failures"], "last": row["last"]} for row in rows]
 
