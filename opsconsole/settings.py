@@ -237,4 +237,6 @@ LOGGING = {
     "filters": {"one_line_forbidden": {"()": "opsconsole.accounts.error_pages.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["one_line_forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own DEBUG console handler would print each request error a second time, with its traceback.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from opsconsole.nodes.models import GatewayNode
 from opsconsole.plan.models import Vlan
-from opsconsole.registration.models import Device, DhcpService, RegistrationSettings, SignInCode, Source
+from opsconsole.registration.models import Device, DhcpService, Participant, RegistrationSettings, SignInCode, Source
 from opsconsole.registration.neighbours import record_neighbours
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,54 @@ def test_only_vlans_where_registration_matters_are_offered(participant_client, p
     response = participant_client.post("/portal/devices/", {"mac": "00:1b:63:00:00:42", "os": "other",
                                                             "vlans": [servers.pk]})
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_new_code_revokes_the_older_ones(client, helpdesk_client, participant):
+    helpdesk_client.post(f"/registration/participants/{participant.pk}/sign-in-code/")
+    first = SignInCode.objects.get().code
+    helpdesk_client.post(f"/registration/participants/{participant.pk}/sign-in-code/")
+    second = SignInCode.objects.get().code
+
+    assert first != second
+    assert client.post("/portal/sign-in/", {"code": first}, REMOTE_ADDR="2001:db8:a::1").status_code == 400
+    assert client.post("/portal/sign-in/", {"code": second}, REMOTE_ADDR="2001:db8:a::1").status_code == 302
+
+
+def test_a_code_dies_with_the_participants_event(client, participant):
+    SignInCode.objects.create(participant=participant, code="ABCD2345", expires_at=timezone.now() + timedelta(hours=8))
+    participant.active_from = timezone.now() - timedelta(days=3)
+    participant.active_until = timezone.now() - timedelta(minutes=1)
+    participant.save()
+
+    assert client.post("/portal/sign-in/", {"code": "ABCD2345"}).status_code == 400
+
+
+def test_a_code_session_ends_with_the_participants_event(client, participant):
+    SignInCode.objects.create(participant=participant, code="ABCD2345", expires_at=timezone.now() + timedelta(hours=8))
+    assert client.post("/portal/sign-in/", {"code": "ABCD2345"}).status_code == 302
+    Participant.objects.filter(pk=participant.pk).update(active_until=timezone.now() - timedelta(minutes=1))
+
+    assert client.get("/portal/")["Location"] == "/portal/sign-in/"
+
+
+def test_sign_out_is_a_post_that_ends_the_whole_session(participant_client, participant):
+    SignInCode.objects.create(participant=participant, code="ABCD2345", expires_at=timezone.now() + timedelta(hours=8))
+    participant_client.post("/portal/sign-in/", {"code": "ABCD2345"})  # an account and a code sign-in in one session
+    assert participant_client.get("/portal/sign-out/").status_code == 405
+    assert participant_client.get("/portal/").status_code == 200
+
+    response = participant_client.post("/portal/sign-out/")
+
+    assert response.status_code == 302 and response["Location"] == "/portal/sign-in/"
+    assert not participant_client.session.items()
+    assert participant_client.get("/portal/")["Location"] == "/portal/sign-in/"
+    assert participant_client.get("/me/").status_code == 302  # the account sign-in is gone too
+
+
+def test_sign_out_needs_the_csrf_token(participant_user, participant):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(participant_user)
+    assert browser.post("/portal/sign-out/").status_code == 403
+    assert browser.get("/portal/").status_code == 200
