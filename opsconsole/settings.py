@@ -43,7 +43,7 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     # Node push secrets are encrypted with a key derived from SECRET_KEY: the published one would unseal them.
     raise ImproperlyConfigured("SECRET_KEY is the development key; with DEBUG=false set a real one")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
