@@ -54,4 +54,6 @@ def test_the_main_pages_work_under_the_policy(asgi_server, page):
     sign_in(page, asgi_server, "participant-csp", PASSWORD)
     for path in ("/portal/", "/portal/find-mac/", "/nope/"):
         visit(page, f"{asgi_server}{path}")
+    # The server runs with DEBUG on, as under `make run`: still the console's 404, never Django's technical page.
+    assert "Not found" in page.locator("h1").inner_text() and "URLconf" not in page.content()
     assert not [text for text in console_messages if "Content Security Policy" in text], console_messages
