@@ -26,7 +26,7 @@ def lockout_parameters(request_or_attempt, credentials: dict | None = None) -> l
     return ["username", "ip_address"] if username else ["ip_address"]
 
 
-def lockout_page(request, original_response=None, credentials=None):
+def lockout_page(request, original_response=None, credentials=None):  # the signature django-axes calls
     """What a locked-out person sees, on every sign-in page: how long to wait and who can lift it."""
     minutes = max(1, round(get_cool_off().total_seconds() / 60))
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
@@ -35,7 +35,8 @@ def lockout_page(request, original_response=None, credentials=None):
 def _locked(field: str) -> list[dict]:
     """User names or addresses at or over the failure limit within the cool-off time, newest first."""
     since = timezone.now() - get_cool_off()
-    rows = (AccessAttempt.objects.filter(attempt_time__gte=since).exclude(**{f"{field}__isnull": True}).values(field).annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+    rows = (AccessAttempt.objects.filter(attempt_time__gte=since).exclude(**{f"{field}__isnull": True}).values(field)
+            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
             .filter(failures__gte=settings.AXES_FAILURE_LIMIT).order_by("-last"))
     return [{"value": row[field], "failures": row["failures"], "last": row["last"]} for row in rows]
 

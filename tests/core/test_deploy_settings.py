@@ -12,10 +12,9 @@ PRODUCTION = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWE
 
 
 def run(env: dict, *argv: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items()
-            if k not in ("DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "ALLOWED_HOSTS")}
-    return subprocess.run([sys.executable, *argv], cwd=REPOSITORY, env={**base, "DJANGO_SETTINGS_MODULE": "opsconsole.settings", **env}, capture_output=True, text=True,
-                          timeout=120)
+    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "ALLOWED_HOSTS")}
+    return subprocess.run([sys.executable, *argv], cwd=REPOSITORY, capture_output=True, text=True, timeout=120,
+                          env={**base, "DJANGO_SETTINGS_MODULE": "opsconsole.settings", **env})
 
 
 def test_production_settings_pass_the_deploy_check():
