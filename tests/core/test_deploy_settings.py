@@ -12,7 +12,9 @@ PRODUCTION = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWE
 
 
 def run(env: dict, *argv: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "ALLOWED_HOSTS")}
+    # Only the variables a deployment would have: not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE of this process.
+    unset = ("DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run([sys.executable, *argv], cwd=REPOSITORY, capture_output=True, text=True, timeout=120,
                           env={**base, "DJANGO_SETTINGS_MODULE": "opsconsole.settings", **env})
 
