@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -161,8 +162,9 @@ def device_extend(request, pk: int):
 def sign_in_code(request, pk: int):
     participant = get_object_or_404(Participant, pk=pk)
     code = SignInCode.objects.create(participant=participant, expires_at=timezone.now() + timedelta(hours=SIGN_IN_CODE_HOURS))
-    messages.success(request, _("Sign-in code for the portal: %(code)s (valid once, for %(hours)s hours).") % {
-        "code": code.code, "hours": SIGN_IN_CODE_HOURS})
+    messages.success(request, _("Sign-in code for the portal: %(code)s (valid once, for %(hours)s hours). The participant "
+                                "enters it at %(url)s") % {
+        "code": code.code, "hours": SIGN_IN_CODE_HOURS, "url": request.build_absolute_uri(reverse("portal:sign-in"))})
     return redirect(f"/registration/participants/{participant.pk}/")
 
 
