@@ -16,6 +16,7 @@ from .forms import DeviceForm, ExtendForm, ParticipantForm, RegistrationSettings
 from .mac import is_locally_administered, search_digits
 from .models import STATE_BADGE, Device, NeighbourEntry, Participant, RegistrationSettings, SignInCode, Source
 from .plan_view import registration_vlans
+from .private_address import steps_for
 
 SEARCH_LIMIT = 25
 SIGN_IN_CODE_HOURS = 12
@@ -95,11 +96,8 @@ def _warn_if_randomised(request, device: Device) -> None:
     if is_locally_administered(device.mac):
         messages.warning(request, _(
             "%(mac)s is a randomised (private) address: the device may use another one on another network or after a "
-            "reset. Ask the participant to turn the private address off for this network: iOS/iPadOS Settings > Wi-Fi > (i) > "
-            "Private Wi-Fi Address; Android Wi-Fi > network > Privacy > Use device MAC; Windows Settings > Network & internet > "
-            "Wi-Fi > the network > Random hardware addresses off; macOS System Settings > Wi-Fi > Details > Private Wi-Fi "
-            "address off."
-        ) % {"mac": device.mac})
+            "reset. Ask the participant to turn the private address off for this network: %(steps)s."
+        ) % {"mac": device.mac, "steps": "; ".join(f"{system}: {how}" for system, how in steps_for(device.os))})
 
 
 @staff_required
