@@ -5,7 +5,10 @@ from functools import cache
 
 from django.apps import apps
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 EMPTY = "—"
 SECRET = "(secret)"
@@ -42,6 +45,10 @@ def _shown(field: models.Field | None, value) -> str:
         return EMPTY
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(field, models.DateTimeField) and (moment := parse_datetime(str(value))):
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
     if isinstance(value, str):
         return value
     if isinstance(value, list) and all(isinstance(item, (str, int)) for item in value):

@@ -52,6 +52,9 @@ def test_entries_name_things_in_human_words_with_before_and_after(noc_client, hi
     assert "name: Gina Example → Gina Renamed" in page
     assert "MAC address: 00:1b:63:00:00:51" in page  # what was created and deleted, with the field's own name
     assert history["node"].token_hash not in page and "(secret)" in page
+    ends = timezone.localtime(history["gina"].active_until).strftime("%Y-%m-%d %H:%M:%S")
+    assert f"event ends: {ends} JST" in page  # local time, not the stored UTC text
+    assert "active: yes" in page  # the NOC's own account, created by the fixture
 
 
 def test_kinds_are_named_in_the_readers_language(noc_client, history):
