@@ -151,7 +151,7 @@ def device_extend(request, pk: int):
         device.save(update_fields=["expires_at"])
     if device.participant.event_over(now) or device.expires_at > device.participant.active_until:
         messages.warning(request, _("The event of %(who)s ends %(end)s; edit the participant to register beyond it.") % {
-            "who": device.participant, "end": timezone.localtime(device.participant.active_until).strftime("%Y-%m-%d %H:%M")})
+            "who": device.participant, "end": timezone.localtime(device.participant.active_until).strftime("%Y-%m-%d %H:%M %Z")})
     return redirect(f"/registration/participants/{device.participant_id}/")
 
 
