@@ -43,16 +43,15 @@ def is_empty(value) -> bool:
 def _shown(field: models.Field | None, value) -> str:
     if is_empty(value):
         return EMPTY
-    if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(field, models.DateTimeField) and (moment := parse_datetime(str(value))):
         return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
-    if isinstance(value, str):
-        return value
+    labels = dict(field.flatchoices) if field is not None and field.choices else {}
+    if isinstance(value, (str, int)):
+        return str(labels.get(value, value))
     if isinstance(value, list) and all(isinstance(item, (str, int)) for item in value):
-        return ", ".join(map(str, value))
+        return ", ".join(str(labels.get(item, item)) for item in value)
     return json.dumps(value, ensure_ascii=False)
 
 
