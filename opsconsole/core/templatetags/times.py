@@ -10,8 +10,10 @@ register = template.Library()
 
 
 @register.filter
-def when(moment: datetime) -> str:
+def when(moment: datetime | None) -> str:
     """`<time>` saying "3 minutes ago" (or "2 days from now"), titled with the full local time and its zone."""
+    if moment is None:
+        return "—"  # localtime(None) would be now: never show a missing time as the present
     local = timezone.localtime(moment)
     return format_html('<time datetime="{}" title="{}">{}</time>', local.isoformat(timespec="seconds"),
                        local.strftime("%Y-%m-%d %H:%M:%S %Z"), naturaltime(moment))
