@@ -159,6 +159,8 @@ class Push(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        verbose_name = _("push")
+        verbose_name_plural = _("pushes")
 
     def __str__(self) -> str:
         return f"push of {self.revision} {self.status}"
