@@ -26,7 +26,8 @@ class AgentReply:
 def send_revision(node: GatewayNode, revision: ConfigRevision) -> AgentReply:
     body = json.dumps({"revision": revision.number, "intent": revision.intent}).encode()
     headers = sign_request(
-        node.push_secret, node.name, revision.number, revision.content_hash, int(time.time()), body
+        node.push_secret, "POST", "/v1/intent", node.name, revision.number, revision.content_hash, int(time.time()),
+        body,
     )
     headers["Content-Type"] = "application/json"
     try:

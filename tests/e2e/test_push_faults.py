@@ -121,8 +121,8 @@ def test_forged_replayed_and_stale_pushes_are_refused_and_shown_on_the_node_page
     wait_converged(agent)
     first = agent.node.desired_revision
     first_body = json.dumps({"revision": first.number, "intent": first.intent}).encode()
-    captured = sign_request(agent.node.push_secret, agent.node.name, first.number, first.content_hash,
-                            int(time.time()), first_body)
+    captured = sign_request(agent.node.push_secret, "POST", "/v1/intent", agent.node.name, first.number,
+                            first.content_hash, int(time.time()), first_body)
     noc.submit(f"/transition/nodes/{agent.node.name}/dns64/{agent.node.dns64role.pk}/", dns64_form("2001:db8:46::/96"))
     wait_converged(agent)
     running = agent.node.desired_revision
