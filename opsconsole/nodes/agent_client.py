@@ -41,6 +41,8 @@ def send_revision(node: GatewayNode, revision: ConfigRevision) -> AgentReply:
         return AgentReply(Push.Status.FAILED, error=f"agent answered HTTP {response.status_code} without JSON")
     if reply.get("status") == "refused":
         return AgentReply(Push.Status.REFUSED, error=f"HTTP {response.status_code}: {reply.get('reason', '')}")
+    if reply.get("status") == "error":  # the agent failed while applying and says why; retrying blindly won't help
+        return AgentReply(Push.Status.FAILED, error=f"HTTP {response.status_code}: {reply.get('reason', '')}")
     services = reply.get("services") or {}
     errors = [f"{name} ({result.get('stage')}): {result.get('message')}"
               for name, result in services.items() if not result.get("ok")]
