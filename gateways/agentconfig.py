@@ -116,20 +116,20 @@ def _path(table: dict[str, Any], key: str, base: Path) -> Path | None:
     return base / _typed(table, key, str) if key in table else None
 
 
-def _is_loopback(host: str) -> bool:
+def _stays_on_this_host(host: str) -> bool:
+    """Loopback, or the unspecified address, which Linux connects to this host."""
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    return address.is_loopback or address.is_unspecified
 
 
-def _console_url(table: dict[str, Any]) -> str:
+def check_console_url(url: str, allow_plain_http: bool) -> str:
     """The console's base URL; the agent's bearer token travels in clear over http:// only where that is safe."""
-    url = _typed(table, "console_url", str, "").rstrip("/")
-    if not url:
-        return url
+    url = url.rstrip("/")
     not_a_url = AgentConfigError(f"console_url {url} is not an http:// or https:// URL with a host")
     try:
         parts = urlsplit(url)
@@ -138,15 +138,20 @@ def _console_url(table: dict[str, Any]) -> str:
         raise not_a_url from None
     if parts.scheme not in ("http", "https") or not host:
         raise not_a_url
-    allow_plain = table.get("allow_plain_http_console", False)
-    if not isinstance(allow_plain, bool):
-        raise AgentConfigError(f"allow_plain_http_console has the wrong type: {allow_plain!r}")
-    if parts.scheme == "http" and not allow_plain and not _is_loopback(host):
+    if parts.scheme == "http" and not allow_plain_http and not _stays_on_this_host(host):
         raise AgentConfigError(
             f"console_url {url} would send the console token in clear to a host that is not loopback:"
             " use https:// or set allow_plain_http_console = true"
         )
     return url
+
+
+def _console_url(table: dict[str, Any]) -> str:
+    url = _typed(table, "console_url", str, "")
+    allow_plain = table.get("allow_plain_http_console", False)
+    if not isinstance(allow_plain, bool):
+        raise AgentConfigError(f"allow_plain_http_console has the wrong type: {allow_plain!r}")
+    return check_console_url(url, allow_plain) if url else url
 
 
 def _secret_value(table: dict[str, Any], key: str, base: Path) -> str:

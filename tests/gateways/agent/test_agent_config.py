@@ -16,7 +16,7 @@ def parse(**table: object):
 
 @pytest.mark.parametrize("url", [
     "http://127.0.0.1:8000", "http://127.8.9.10:8000", "http://[::1]:8000", "http://localhost:8000",
-    "https://console.example.net", "https://[2001:db8::1]:8443/",
+    "http://0.0.0.0:8000", "http://[::]:8000", "https://console.example.net", "https://[2001:db8::1]:8443/",
 ])  # fmt: skip
 def test_console_urls_the_token_may_travel_to(url: str) -> None:
     assert parse(console_url=url).console_url == url.rstrip("/")
