@@ -227,7 +227,7 @@ class AgentRequestHandler(BaseHTTPRequestHandler):
 def listening_socket(host: str, port: int) -> socket.socket:
     """A socket listening on `host` (an IPv6 or IPv4 address or a name) and `port`; `::` takes IPv4 as well."""
     family, kind, protocol, _, address = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
     )[0]
     listener = socket.socket(family, kind, protocol)
     try:

@@ -41,3 +41,10 @@ def test_junk_is_counted_apart_and_cannot_push_refusals_out_of_the_list(agent: R
     assert status["refused"] == [stale.json()["reason"]] == ["revision 4 is older than running revision 5"]
     assert (status["counters"]["unauthenticated"], status["counters"]["refused"]) == (50, 1)
     assert agent.log().count("refused request from 127.0.0.1: signature does not match") == 50
+
+
+def test_an_unknown_endpoint_is_named_only_to_a_signed_caller(agent: RunningAgent) -> None:
+    signed = agent.post("/v1/nope", b"")
+    unsigned = agent.post("/v1/nope", b"", secret=b"guess")
+    assert (signed.status_code, signed.json()["reason"]) == (404, "no such endpoint /v1/nope")
+    assert (unsigned.status_code, unsigned.json()) == (401, REFUSAL)
