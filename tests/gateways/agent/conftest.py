@@ -58,9 +58,9 @@ class RunningAgent:
             )  # fmt: skip
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            found = re.search(r"listening on ([\d.]+):(\d+)", self.log()[self.log_offset :])
+            found = re.search(r"listening on (\S+),", self.log()[self.log_offset :])
             if found:
-                self.url = f"http://{found[1]}:{found[2]}"
+                self.url = found[1]
                 return
             assert self.process.poll() is None, f"agent exited early:\n{self.log()}"
             time.sleep(0.05)
@@ -72,7 +72,8 @@ class RunningAgent:
         return self.process.wait(timeout=10)
 
     def post(self, endpoint: str, body: bytes, **signing: Any) -> httpx.Response:
-        fields = {"secret": SECRET, "node": NODE, "revision": 0, "content_hash": "", "timestamp": int(time.time())}
+        fields = {"secret": SECRET, "method": "POST", "path": endpoint, "node": NODE, "revision": 0,
+                  "content_hash": "", "timestamp": int(time.time())}  # fmt: skip
         fields |= signing
         headers = sign_request(body=body, **fields)
         return self.client.post(f"{self.url}{endpoint}", content=body, headers=headers)
