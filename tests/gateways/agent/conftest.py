@@ -71,9 +71,10 @@ class RunningAgent:
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=10)
 
-    def post(self, endpoint: str, body: bytes, **signing: Any) -> httpx.Response:
+    def post(self, endpoint: str, body: bytes, clock_offset: int = 0, **signing: Any) -> httpx.Response:
+        """A signed POST; `clock_offset` seconds are added to the time the request is signed at."""
         fields = {"secret": SECRET, "method": "POST", "path": endpoint, "node": NODE, "revision": 0,
-                  "content_hash": "", "timestamp": int(time.time())}  # fmt: skip
+                  "content_hash": "", "timestamp": int(time.time()) + clock_offset}  # fmt: skip
         fields |= signing
         headers = sign_request(body=body, **fields)
         return self.client.post(f"{self.url}{endpoint}", content=body, headers=headers)
