@@ -46,6 +46,7 @@ class CheckResult:
     service: str
     ok: bool
     message: str
+    checked: bool = True  # False when the checker is not installed here: ok is then False too
 
 
 def _run(command: list[str], netns: str | None = None) -> tuple[bool, str]:
@@ -131,10 +132,28 @@ CHECKERS: dict[str, Callable[[Path], tuple[bool, str]]] = {
 }
 
 
+# The daemon program each checker runs and the Debian package that installs it, so a node (or a sandbox)
+# without it is told what to install instead of failing on a missing executable.
+CHECKER_PROGRAMS: dict[str, tuple[str, str]] = {
+    "unbound": ("unbound-checkconf", "unbound"),
+    "bind": ("named-checkconf", "bind9-utils"),
+    "nftables": ("nft", "nftables"),
+    "tayga": ("tayga", "tayga"),
+    "kea": ("kea-dhcp4", "kea-dhcp4-server"),
+    "kea6": ("kea-dhcp6", "kea-dhcp6-server"),
+    "radvd": ("radvd", "radvd"),
+}
+
+
 def check_rendered(files: list[RenderedFile], directory: Path) -> list[CheckResult]:
     """Run each file's checker on its copy under DIRECTORY; one result per file, in order."""
     results = []
     for rendered in files:
+        program, package = CHECKER_PROGRAMS.get(rendered.service, ("", ""))
+        if program and not shutil.which(program):
+            message = f"not checked: {program} is not installed (Debian package {package})"
+            results.append(CheckResult(rendered.path, rendered.service, False, message, checked=False))
+            continue
         ok, message = CHECKERS[rendered.service](directory / rendered.path)
         results.append(CheckResult(rendered.path, rendered.service, ok, message))
     return results
