@@ -34,7 +34,8 @@ def _with_comments(routes: list[dict], marker: str, line: Callable[[dict], str])
 def render_router(intent: dict) -> list[RenderedFile]:
     routes = intent["roles"]["router"]["routes"]
     ios = header(intent, "router", "!") + _with_comments(routes, "!", _ios_route)
-    linux = shell_script(intent, "router", _with_comments(routes, "#", _linux_route))
+    teardown = [_linux_route(route).replace(" route replace ", " route del ") for route in routes]
+    linux = shell_script(intent, "router", _with_comments(routes, "#", _linux_route), teardown=teardown)
     return [
         RenderedFile("router-ios", "router/ios.txt", joined(ios)),
         RenderedFile("router-linux", "router/routes.sh", linux, 0o755),
