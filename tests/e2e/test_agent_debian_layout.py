@@ -1,13 +1,14 @@
 """A production agent inside a network namespace, each daemon's files in its Debian default directory (under a
-temporary root) and the Debian default reload commands run for real: NAT64 with TAYGA comes up, and goes away
-again when the role is removed."""
+temporary root) and the Debian default reload commands run for real: NAT64 with TAYGA and the router's routes come
+up, and go away again when the roles are removed."""
+import contextlib
 import os
 import secrets
 import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -19,12 +20,23 @@ pytestmark = pytest.mark.e2e
 
 POOL6, DYNAMIC_POOL, POOL4 = "2001:db8:64::/96", "192.0.2.128/25", "203.0.113.8/30"
 NAT44_TABLE = "tayga_nat44"
+ROUTED = "198.51.100.0/24"
 
 
-def nat64_intent(spool: Path) -> dict[str, Any]:
-    role = {"implementation": "tayga", "mode": "stateful", "pool6": POOL6, "pool4": [{"prefix": POOL4}],
-            "tayga": {"ipv4_addr": "192.0.2.1", "dynamic_pool": DYNAMIC_POOL, "data_dir": str(spool)}}
-    return {"schema": 1, "node": NODE, "description": "Debian layout", "roles": {"nat64": role}}
+class DebianNode(NamedTuple):
+    agent: RunningAgent
+    namespace: str
+    root: Path  # stands for / in the Debian paths
+    neighbour: str  # the address at the other end of the node's link
+
+    def nat64_and_routes(self, spool: Path) -> dict[str, Any]:
+        nat64 = {"implementation": "tayga", "mode": "stateful", "pool6": POOL6, "pool4": [{"prefix": POOL4}],
+                 "tayga": {"ipv4_addr": "192.0.2.1", "dynamic_pool": DYNAMIC_POOL, "data_dir": str(spool)}}
+        router = {"routes": [{"prefix": ROUTED, "next_hop": self.neighbour}]}
+        return {"schema": 1, "node": NODE, "description": "Debian layout", "roles": {"nat64": nat64, "router": router}}
+
+    def routes(self) -> str:
+        return in_namespace(self.namespace, "ip", "route", "show").stdout
 
 
 def processes_in(namespace: str) -> dict[int, list[str]]:
@@ -51,11 +63,11 @@ def has_nft_table(namespace: str, table: str) -> bool:
 
 
 @pytest.fixture
-def debian_node(tmp_path: Path) -> Iterator[tuple[RunningAgent, str, Path]]:
+def debian_node(tmp_path: Path) -> Iterator[DebianNode]:
     """The agent in namespace agtd-*, reached over a veth; /run is private to it, as on a node of its own."""
     root = tmp_path / "root"
     services = {name: {"directory": f"{root}{DEBIAN_SERVICES[name].directory}"}
-                for name in ("tayga", "iproute2", "nftables")}
+                for name in ("tayga", "iproute2", "nftables", "router-linux", "router-ios")}
     (tmp_path / "spool").mkdir()
     # A /30 of the benchmarking range that no other test is likely to pick at the same time.
     network = f"198.18.{secrets.randbelow(256)}"
@@ -77,38 +89,42 @@ def debian_node(tmp_path: Path) -> Iterator[tuple[RunningAgent, str, Path]]:
                 "listen_port": 0, "state_dir": str(tmp_path / "agent" / "state"), "services": services,
             }, wrapper=("ip", "netns", "exec", namespace, "sh", "-c", 'mount -t tmpfs tmpfs /run && exec "$@"', "agent"))
             agent.start()
-            yield agent, namespace, root
+            yield DebianNode(agent, namespace, root, host_address)
         finally:
-            if agent is not None and agent.process is not None and agent.process.poll() is None:
-                agent.process.kill()
-                agent.process.wait()
-            for pid in processes_in(namespace):
-                os.kill(pid, signal.SIGKILL)
+            if agent is not None:
+                agent.client.close()
+            for pid in processes_in(namespace):  # the agent and the daemons it started
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             subprocess.run(["ip", "link", "delete", host_end], capture_output=True)
 
 
-def test_nat64_comes_up_from_debian_directories(debian_node: tuple[RunningAgent, str, Path], tmp_path: Path) -> None:
-    agent, namespace, root = debian_node
-    reply = agent.push(1, nat64_intent(tmp_path / "spool"))
+def test_nat64_and_routes_come_up_from_debian_directories(debian_node: DebianNode, tmp_path: Path) -> None:
+    node = debian_node
+    reply = node.agent.push(1, node.nat64_and_routes(tmp_path / "spool"))
     assert reply.json()["status"] == "applied", reply.text
-    installed = root / "etc/tayga/tayga.conf"
-    assert [argv[argv.index("--config") + 1] for argv in taygas(namespace)] == [str(installed)]
-    assert has_link(namespace, "nat64")
-    assert POOL6 in in_namespace(namespace, "ip", "-6", "route", "show", "dev", "nat64").stdout
-    assert has_nft_table(namespace, NAT44_TABLE)
+    installed = node.root / "etc/tayga/tayga.conf"
+    assert [argv[argv.index("--config") + 1] for argv in taygas(node.namespace)] == [str(installed)]
+    assert has_link(node.namespace, "nat64")
+    assert POOL6 in in_namespace(node.namespace, "ip", "-6", "route", "show", "dev", "nat64").stdout
+    assert has_nft_table(node.namespace, NAT44_TABLE)
+    assert f"{ROUTED} via {node.neighbour}" in node.routes()
+    assert f"ip route {ROUTED.split('/')[0]} 255.255.255.0 {node.neighbour}" in (
+        node.root / "etc/opsconsole/router-ios/ios.txt").read_text()
 
 
-def test_removing_the_role_tears_down_what_it_set_up(debian_node: tuple[RunningAgent, str, Path],
-                                                     tmp_path: Path) -> None:
-    agent, namespace, root = debian_node
-    assert agent.push(1, nat64_intent(tmp_path / "spool")).json()["status"] == "applied"
-    assert taygas(namespace) and has_link(namespace, "nat64") and has_nft_table(namespace, NAT44_TABLE)
+def test_removing_the_roles_tears_down_what_they_set_up(debian_node: DebianNode, tmp_path: Path) -> None:
+    node = debian_node
+    assert node.agent.push(1, node.nat64_and_routes(tmp_path / "spool")).json()["status"] == "applied"
+    assert taygas(node.namespace) and has_link(node.namespace, "nat64") and has_nft_table(node.namespace, NAT44_TABLE)
 
-    reply = agent.push(2, {"schema": 1, "node": NODE, "description": "no roles", "roles": {}}).json()
+    reply = node.agent.push(2, {"schema": 1, "node": NODE, "description": "no roles", "roles": {}}).json()
     assert reply["status"] == "applied", reply
     assert {service: result["stage"] for service, result in reply["services"].items()} == {
-        "iproute2": "teardown", "nftables": "teardown", "tayga": "teardown"}
-    assert not taygas(namespace)
-    assert not has_link(namespace, "nat64")
-    assert not has_nft_table(namespace, NAT44_TABLE)
-    assert not [path for path in root.rglob("*") if path.is_file()]
+        "iproute2": "teardown", "nftables": "teardown", "router-ios": "teardown", "router-linux": "teardown",
+        "tayga": "teardown"}  # fmt: skip
+    assert not taygas(node.namespace)
+    assert not has_link(node.namespace, "nat64")
+    assert not has_nft_table(node.namespace, NAT44_TABLE)
+    assert ROUTED not in node.routes()
+    assert not [path for path in node.root.rglob("*") if path.is_file()]
