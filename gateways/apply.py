@@ -94,6 +94,8 @@ def _check_in_staging(files: list[RenderedFile], config: AgentConfig) -> Service
         shown = failed or mine
         message = "; ".join(f"{check.path}: {check.message}" for check in shown) or "no checker for this daemon"
         results[service] = {"ok": not failed, "stage": "check", "message": message}
+        if not all(check.checked for check in mine):
+            results[service]["checked"] = False
     return results
 
 

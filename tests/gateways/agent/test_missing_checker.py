@@ -23,7 +23,8 @@ def test_sandbox_installs_unchecked_files_and_says_so(agent_factory: Any, tmp_pa
     reply = agent.push(1, BIND_INTENT)
     assert reply.status_code == 200, reply.text
     assert reply.json()["status"] == "applied"
-    assert reply.json()["services"]["bind"] == {"ok": True, "stage": "check", "message": f"bind/named.conf: {NOT_CHECKED}"}
+    assert reply.json()["services"]["bind"] == {
+        "ok": True, "stage": "check", "message": f"bind/named.conf: {NOT_CHECKED}", "checked": False}
     [named_conf] = render_intent(BIND_INTENT)
     assert (agent.sandbox / named_conf.path).read_text() == named_conf.content
     assert agent.status()["services"]["bind"]["message"].endswith(NOT_CHECKED)
@@ -37,7 +38,8 @@ def test_production_refuses_unchecked_files(agent_factory: Any, tmp_path: Path) 
     assert reply.status_code == 200, reply.text
     assert reply.json() | {"content_hash": ""} == {
         "status": "failed", "revision": 0, "content_hash": "",
-        "services": {"bind": {"ok": False, "stage": "check", "message": f"bind/named.conf: {NOT_CHECKED}"}},
+        "services": {"bind": {"ok": False, "stage": "check", "message": f"bind/named.conf: {NOT_CHECKED}",
+                              "checked": False}},
     }  # fmt: skip
     assert not directory.exists()
     assert "bind failed at check: bind/named.conf: " + NOT_CHECKED in agent.log()
