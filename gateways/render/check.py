@@ -90,8 +90,14 @@ def _expected_interfaces(script: str) -> list[str]:
     return []
 
 
+def _links(netns: str) -> set[str]:
+    listed = subprocess.run([_IP, "-n", netns, "-o", "link", "show"], capture_output=True, text=True, check=True)
+    return {line.split(": ")[1].split("@")[0] for line in listed.stdout.splitlines()}
+
+
 def check_script(file: Path) -> tuple[bool, str]:
-    """`bash -n`, then a real run in a throwaway namespace with its expected interfaces faked as veths."""
+    """`bash -n`, then a real run in a throwaway namespace with its expected interfaces faked as veths, then a
+    run with `down` (what the agent does when the script goes away), which must remove every link the run made."""
     ok, message = _run(["bash", "-n", str(file)])
     if not ok:
         return ok, message
@@ -101,7 +107,16 @@ def check_script(file: Path) -> tuple[bool, str]:
                 ok, message = _run([_IP, *command], netns)
                 if not ok:
                     return ok, f"cannot fake interface {name}: {message}"
-        return _run(["env", f"PATH={shim}:/usr/sbin:/usr/bin:/sbin:/bin", "bash", str(file)], netns)
+        before = _links(netns)
+        run = ["env", f"PATH={shim}:/usr/sbin:/usr/bin:/sbin:/bin", "bash", str(file)]
+        ok, message = _run(run, netns)
+        if not ok:
+            return ok, message
+        ok, said = _run([*run, "down"], netns)
+        if not ok:
+            return ok, f"down: {said}"
+        left = sorted(_links(netns) - before)
+        return (False, f"down leaves {', '.join(left)}") if left else (True, message)
 
 
 @contextlib.contextmanager
