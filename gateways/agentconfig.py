@@ -40,8 +40,7 @@ def kea_service(directory: Path, control_socket: str) -> ServiceSettings:
 
 def _jool_tool(command: str) -> str:
     """A loop over the installed Jool files running COMMAND with $tool set to the program for each file's mode."""
-    return ('for f in {files}; do case "$f" in *jool_siit.json) tool=jool_siit;; *) tool=jool;; esac; '
-            + command + " || exit 1; done")
+    return 'for f in {files}; do case "$f" in *jool_siit.json) tool=jool_siit;; *) tool=jool;; esac; ' + command + "; done"
 
 
 _SHELL_SCRIPTS = ServiceSettings(
@@ -92,9 +91,10 @@ DEBIAN_SERVICES: dict[str, ServiceSettings] = {
     "router-ios": ServiceSettings(Path("/etc/opsconsole/router-ios"), reload="", health=""),
     "jool": ServiceSettings(
         Path("/etc/jool"),
-        reload=_jool_tool('modprobe "$tool" && "$tool" file handle "$f"'),
-        health=_jool_tool('"$tool" -f "$f" instance status'),
-        teardown=_jool_tool('"$tool" -f "$f" instance remove'),
+        reload=_jool_tool('{ modprobe "$tool" && "$tool" file handle "$f"; } || exit 1'),
+        health=_jool_tool('"$tool" -f "$f" instance status || exit 1'),
+        # Also after a failed first reload, when there is no instance (or no module) to remove.
+        teardown=_jool_tool('"$tool" -f "$f" instance remove 2>/dev/null || true'),
     ),
 }
 
