@@ -1,5 +1,7 @@
 """Reads agent.toml: who the node is, how it authenticates, and where and how each daemon is installed."""
 
+import shlex
+import sys
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,15 +29,25 @@ class ServiceSettings:
     teardown: str = ""
 
 
+# Prints a Kea file's configuration without its subnets (and so without their pools and reservations).
+_WITHOUT_SUBNETS = shlex.quote(sys.executable) + " -c 'import json, sys; config = json.load(open(sys.argv[1])); " \
+    'print(json.dumps({server: {key: value for key, value in body.items() if key not in ("subnet4", "subnet6")} ' \
+    "for server, body in config.items()}))' {files}"
+
+
 def kea_service(directory: Path, control_socket: str) -> ServiceSettings:
     """Kea driven through its control socket: the running Kea checks the installed file (config-test, against the
-    node's real interfaces) before it reloads it (config-reload); health is status-get. Each step fails, printing
-    Kea's answer, unless the result is 0."""
+    node's real interfaces) before it reloads it (config-reload); health is status-get. Teardown gives Kea the
+    removed file's configuration without subnets (config-set), and Kea writes it where it reads its configuration
+    (config-write), so a restarted Kea starts, serving nothing. Each step fails, printing Kea's answer, unless
+    the result is 0."""
     kea = (f"kea() {{ answer=$(printf '%s' \"$1\" | socat -t 5 - UNIX-CONNECT:{control_socket}); "
            "echo \"$answer\" | grep -q '\"result\": 0' || { echo \"$answer\"; return 1; }; }; ")
     reload = kea + """kea "$(printf '{"command": "config-test", "arguments": %s}' "$(cat {files})")" """ \
         + """&& kea '{"command": "config-reload"}'"""
-    return ServiceSettings(directory, reload=reload, health=kea + """kea '{"command": "status-get"}'""")
+    teardown = kea + f"""kea "$(printf '{{"command": "config-set", "arguments": %s}}' "$({_WITHOUT_SUBNETS})")" """ \
+        + """&& kea '{"command": "config-write"}'"""
+    return ServiceSettings(directory, reload=reload, health=kea + """kea '{"command": "status-get"}'""", teardown=teardown)
 
 
 def _jool_tool(command: str) -> str:
