@@ -128,3 +128,17 @@ def test_removing_the_roles_tears_down_what_they_set_up(debian_node: DebianNode,
     assert not has_nft_table(node.namespace, NAT44_TABLE)
     assert ROUTED not in node.routes()
     assert not [path for path in node.root.rglob("*") if path.is_file()]
+
+
+def test_a_failed_push_after_a_teardown_sets_the_old_roles_up_again(debian_node: DebianNode, tmp_path: Path) -> None:
+    node = debian_node
+    assert node.agent.push(1, node.nat64_and_routes(tmp_path / "spool")).json()["status"] == "applied"
+
+    # Only routes, toward a next hop that is not on the node's link: TAYGA is torn down, then the routes fail.
+    unreachable = {"routes": [{"prefix": ROUTED, "next_hop": "10.255.255.1"}]}
+    reply = node.agent.push(2, {"schema": 1, "node": NODE, "description": "", "roles": {"router": unreachable}}).json()
+    assert (reply["status"], reply["revision"]) == ("failed", 1), reply
+    assert reply["services"]["router-linux"]["stage"] == "reload"
+    assert reply["services"]["tayga"]["message"].endswith("(rolled back to revision 1)"), reply
+    assert taygas(node.namespace) and has_link(node.namespace, "nat64") and has_nft_table(node.namespace, NAT44_TABLE)
+    assert f"{ROUTED} via {node.neighbour}" in node.routes()
