@@ -26,7 +26,7 @@ def visit(page, url: str) -> None:
 
 def test_the_main_pages_work_under_the_policy(asgi_server, page):
     call_command("load_plan", "wide-camp-2011")
-    make_user("noc-csp", Role.NOC)
+    noc = make_user("noc-csp", Role.NOC)
     make_participant(user=make_user("participant-csp", Role.PARTICIPANT))
     node = GatewayNode(name="nat64-csp", agent_url="http://127.0.0.1:9")
     node.issue_credentials()
@@ -35,10 +35,9 @@ def test_the_main_pages_work_under_the_policy(asgi_server, page):
     page.on("console", lambda message: console_messages.append(message.text))
     page.add_init_script(RECORD_VIOLATIONS)
 
-    response = page.goto(f"{asgi_server}/login/")
-    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert "script-src 'self'" in page.request.get(f"{asgi_server}/login/").headers["content-security-policy"]
     sign_in(page, asgi_server, "noc-csp", PASSWORD)
-    for path in ("/plan/", "/registration/", "/audit/", "/lockouts/"):
+    for path in ("/plan/", "/registration/", "/audit/", "/lockouts/", "/admin/", f"/admin/accounts/user/{noc.pk}/change/"):
         visit(page, f"{asgi_server}{path}")
 
     visit(page, f"{asgi_server}/nodes/")  # the live list: its WebSocket must be allowed to connect
