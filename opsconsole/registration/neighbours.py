@@ -1,10 +1,14 @@
 """Stores the IP-to-MAC bindings a gateway agent reports, so the portal can tell which device is asking."""
 import ipaddress
+from datetime import timedelta
 
 from django.utils import timezone
 
 from .mac import MacError, normalise_mac
 from .models import NeighbourEntry
+
+# Far longer than the portal trusts an entry (NEIGHBOUR_FRESH); older ones only fill the table.
+NEIGHBOUR_MAX_AGE = timedelta(hours=1)
 
 
 def record_neighbours(node, entries: list[dict]) -> int:
@@ -24,4 +28,5 @@ def record_neighbours(node, entries: list[dict]) -> int:
     if rows:
         NeighbourEntry.objects.bulk_create(rows.values(), update_conflicts=True, unique_fields=["node", "ip"],
                                            update_fields=["mac", "seen_at"])
+    NeighbourEntry.objects.filter(node=node, seen_at__lt=now - NEIGHBOUR_MAX_AGE).delete()
     return len(rows)

@@ -6,10 +6,11 @@ import pytest
 from opsconsole.nodes.models import GatewayNode
 
 pytestmark = pytest.mark.django_db
+RUNNING_HASH = "sha256:" + "ab" * 32
 
 
 def beat(client, name, token, **report):
-    body = {"revision": 3, "hash": "sha256:abc", "services": {}, "counters": {"applied": 1}, "refused": [], **report}
+    body = {"revision": 3, "hash": RUNNING_HASH, "services": {}, "counters": {"applied": 1}, "refused": [], **report}
     return client.post(f"/api/nodes/{name}/heartbeat/", json.dumps(body), content_type="application/json",
                        HTTP_AUTHORIZATION=f"Bearer {token}")
 
@@ -26,7 +27,7 @@ def test_heartbeat_with_the_nodes_token_is_recorded(client):
     response = beat(client, "nat64-1", token, refused=["push is 93 s old, window is 30 s"])
     assert response.status_code == 200
     node.refresh_from_db()
-    assert node.running_hash == "sha256:abc" and node.last_heartbeat_at is not None
+    assert node.running_hash == RUNNING_HASH and node.last_heartbeat_at is not None
     assert node.last_heartbeat["refused"] == ["push is 93 s old, window is 30 s"]
 
 
