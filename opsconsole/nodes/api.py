@@ -16,7 +16,7 @@ from .models import GatewayNode
 
 log = logging.getLogger(__name__)
 HEARTBEAT_FIELDS = ("revision", "hash", "services", "counters", "refused")
-HASH = re.compile(r"(sha256:[0-9a-f]{64})?")
+HASH = re.compile(r"[A-Za-z0-9:_.-]{0,80}")  # "sha256:<hex>" today; the algorithm may change
 # An event network's busiest VLANs hold a few thousand clients; more in one beat is a fault or an attack.
 MAX_NEIGHBOURS = 4096
 

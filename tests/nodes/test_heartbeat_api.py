@@ -60,3 +60,42 @@ def test_a_body_that_is_not_a_json_object_is_refused(client):
         assert (response.status_code, response.json()["reason"]) == (400, "body is not a JSON object")
     node.refresh_from_db()
     assert node.last_heartbeat_at is None
+
+
+@pytest.mark.parametrize("body", [
+    '{"hash": NaN}', '{"revision": Infinity}', '{"refused": 5}', '{"refused": [1]}', '{"revision": "3"}',
+    '{"revision": true}', '{"services": []}', '{"counters": {"applied": "many"}}', '{"hash": 7}',
+    '{"hash": "<script>"}', '{"neighbours": {"ip": "192.0.2.1"}}', '{"neighbours": [5]}',
+])
+def test_a_heartbeat_with_a_field_of_the_wrong_type_is_refused(client, body):
+    node, token = new_node("nat64-1")
+    response = client.post("/api/nodes/nat64-1/heartbeat/", body, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 400
+    node.refresh_from_db()
+    assert node.last_heartbeat_at is None
+
+
+def test_the_node_page_still_opens_after_a_refused_heartbeat(client, noc_client):
+    node, token = new_node("nat64-1")
+    client.post("/api/nodes/nat64-1/heartbeat/", '{"refused": 5}', content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert noc_client.get("/nodes/nat64-1/").status_code == 200
+
+
+def test_neighbours_are_capped_per_heartbeat_and_pruned_by_age(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opsconsole.nodes.api import MAX_NEIGHBOURS
+    from opsconsole.registration.models import NeighbourEntry
+
+    node, token = new_node("nat64-1")
+    entries = [{"ip": f"2001:db8:40::{n:x}", "mac": f"00:1b:63:00:{n >> 8:02x}:{n & 0xff:02x}"} for n in range(1, 40001)]
+    assert beat(client, "nat64-1", token, neighbours=entries).status_code == 200
+    assert NeighbourEntry.objects.filter(node=node).count() == MAX_NEIGHBOURS
+
+    NeighbourEntry.objects.filter(node=node).update(seen_at=timezone.now() - timedelta(hours=2))
+    assert beat(client, "nat64-1", token, neighbours=entries[:3]).status_code == 200
+    assert NeighbourEntry.objects.filter(node=node).count() == 3
