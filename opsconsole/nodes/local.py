@@ -43,6 +43,15 @@ def agent_toml(node: GatewayNode, directory: Path, console_url: str, mode: str =
     return "".join(f"{key} = {json.dumps(value)}\n" for key, value in lines.items())
 
 
+def write_agent_config(node: GatewayNode, directory: Path, console_url: str, mode: str,
+                       listen_host: str | None) -> Path:
+    """DIRECTORY/agent.toml with fresh credentials beside it; the node's old credentials stop working."""
+    path = directory / "agent.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(agent_toml(node, directory, console_url, mode, listen_host))
+    return path
+
+
 def agent_command(python: str, config: str) -> list[str]:
     """How an agent is started; docker-compose.yml runs the very same command."""
     return [python, "-m", "gateways.agent", "--config", config]

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from opsconsole.nodes.local import agent_toml
+from opsconsole.nodes.local import write_agent_config
 from opsconsole.nodes.models import GatewayNode
 
 
@@ -26,6 +26,5 @@ class Command(BaseCommand):
             found.agent_url = agent_url
             found.full_clean(exclude=["secret_encrypted", "token_hash"])
             found.save(update_fields=["agent_url"])
-        (directory / "agent.toml").parent.mkdir(parents=True, exist_ok=True)
-        (directory / "agent.toml").write_text(agent_toml(found, directory, console_url, mode, listen_host))
-        self.stdout.write(f"wrote {directory / 'agent.toml'}; credentials in push.secret and console.token (mode 0600)")
+        path = write_agent_config(found, directory, console_url, mode, listen_host)
+        self.stdout.write(f"wrote {path}; credentials in push.secret and console.token (mode 0600)")
