@@ -27,7 +27,7 @@ def reservations(node: GatewayNode) -> list[str]:
 
 
 def test_an_expired_registration_leaves_the_dhcp_intent_on_the_next_beat(nowep_vlan, monkeypatch):
-    monkeypatch.setattr("opsconsole.nodes.tasks.push_node_revision.delay", lambda node_id: None)  # no agent here
+    monkeypatch.setattr("opsconsole.nodes.tasks.push_node_revision.delay", lambda node_id, **options: None)  # no agent here
     node, _token = new_node("dhcp-expiry")
     DhcpService.objects.create(node=node, interfaces={"40": "eth0.40"})
     device = Device.objects.create(participant=make_participant(), mac="00:1b:63:00:00:01",
