@@ -95,8 +95,8 @@ class BlackHole:
         self.created = False
 
     def drop(self, ports: list[str]) -> None:
-        rules = (f"table inet {self.table} {{ chain input {{ type filter hook input priority -10; "
-                 f"iif lo tcp dport {{ {', '.join(ports)} }} drop; }} }}")
+        rules = (f"table inet {self.table} {{\n chain input {{\n  type filter hook input priority -10;\n"
+                 f"  iif lo tcp dport {{ {', '.join(ports)} }} drop\n }}\n}}\n")
         subprocess.run(["nft", "-f", "-"], input=rules, text=True, check=True)
         self.created = True
 
