@@ -4,15 +4,20 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 
-.PHONY: run test venv messages lock
+.PHONY: run test venv messages lock system-packages
 
-run: $(INSTALLED)
+run: system-packages $(INSTALLED)
 	$(PY) manage.py run_console
 
-test: $(INSTALLED)
+test: system-packages $(INSTALLED)
 	$(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 venv: $(INSTALLED)
+
+# The programs listed in system-packages.txt, checked on every run (silent when all are there) so that one
+# removed since the last run is noticed; missing ones are installed as root with apt, otherwise it names the command.
+system-packages:
+	@$(PYTHON) tools/system_packages.py
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %d.%d); set PYTHON=python3.11" % sys.version_info[:2])'

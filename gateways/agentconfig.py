@@ -1,9 +1,12 @@
 """Reads agent.toml: who the node is, how it authenticates, and where and how each daemon is installed."""
 
+import ipaddress
+import ssl
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from gateways.signing import DEFAULT_WINDOW_SECONDS
 
@@ -84,6 +87,12 @@ class AgentConfig:
     console_token: str = ""
     heartbeat_interval: float = 30.0
     clock_skew: int = DEFAULT_WINDOW_SECONDS
+    read_timeout: float = 10.0
+    # Both set: the agent serves HTTPS with this certificate chain and key.
+    tls_certificate: Path | None = None
+    tls_key: Path | None = None
+    # CA bundle the heartbeat checks an https:// console against (the system's CAs when None).
+    console_ca_file: Path | None = None
     services: dict[str, ServiceSettings] = field(default_factory=lambda: dict(DEBIAN_SERVICES))
 
 
@@ -94,6 +103,55 @@ def _typed(table: dict[str, Any], key: str, kind: type | tuple[type, ...], defau
     if isinstance(value, bool) or not isinstance(value, kind):
         raise AgentConfigError(f"{key} has the wrong type: {value!r}")
     return value
+
+
+def _positive(table: dict[str, Any], key: str, default: float) -> float:
+    value = float(_typed(table, key, (int, float), default))
+    if value <= 0:
+        raise AgentConfigError(f"{key} must be positive")
+    return value
+
+
+def _path(table: dict[str, Any], key: str, base: Path) -> Path | None:
+    return base / _typed(table, key, str) if key in table else None
+
+
+def _stays_on_this_host(host: str) -> bool:
+    """Loopback, or the unspecified address, which Linux connects to this host."""
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def check_console_url(url: str, allow_plain_http: bool) -> str:
+    """The console's base URL; the agent's bearer token travels in clear over http:// only where that is safe."""
+    url = url.rstrip("/")
+    not_a_url = AgentConfigError(f"console_url {url} is not an http:// or https:// URL with a host")
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port
+    except ValueError:
+        raise not_a_url from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise not_a_url
+    if parts.scheme == "http" and not allow_plain_http and not _stays_on_this_host(host):
+        raise AgentConfigError(
+            f"console_url {url} would send the console token in clear to a host that is not loopback:"
+            " use https:// or set allow_plain_http_console = true"
+        )
+    return url
+
+
+def _console_url(table: dict[str, Any]) -> str:
+    url = _typed(table, "console_url", str, "")
+    allow_plain = table.get("allow_plain_http_console", False)
+    if not isinstance(allow_plain, bool):
+        raise AgentConfigError(f"allow_plain_http_console has the wrong type: {allow_plain!r}")
+    return check_console_url(url, allow_plain) if url else url
 
 
 def _secret_value(table: dict[str, Any], key: str, base: Path) -> str:
@@ -135,6 +193,7 @@ def parse_agent_config(table: dict[str, Any], base: Path) -> AgentConfig:
     known = {
         "node", "secret", "secret_file", "mode", "state_dir", "sandbox_root", "listen_host", "listen_port",
         "console_url", "console_token", "console_token_file", "heartbeat_interval", "clock_skew", "services",
+        "read_timeout", "tls_certificate", "tls_key", "console_ca_file", "allow_plain_http_console",
     }  # fmt: skip
     unknown = set(table) - known
     if unknown:
@@ -149,9 +208,8 @@ def parse_agent_config(table: dict[str, Any], base: Path) -> AgentConfig:
     port = _typed(table, "listen_port", int, 8740)
     if not 0 <= port <= 65535:
         raise AgentConfigError(f"listen_port {port} is out of range")
-    interval = float(_typed(table, "heartbeat_interval", (int, float), 30))
-    if interval <= 0:
-        raise AgentConfigError("heartbeat_interval must be positive")
+    if ("tls_certificate" in table) != ("tls_key" in table):
+        raise AgentConfigError("tls_certificate and tls_key go together: give both or neither")
     return AgentConfig(
         node=_typed(table, "node", str),
         secret=secret.encode(),
@@ -160,10 +218,14 @@ def parse_agent_config(table: dict[str, Any], base: Path) -> AgentConfig:
         sandbox_root=base / _typed(table, "sandbox_root", str, str(state_dir / "sandbox")),
         listen_host=_typed(table, "listen_host", str, "127.0.0.1"),
         listen_port=port,
-        console_url=_typed(table, "console_url", str, "").rstrip("/"),
+        console_url=_console_url(table),
         console_token=_secret_value(table, "console_token", base),
-        heartbeat_interval=interval,
+        heartbeat_interval=_positive(table, "heartbeat_interval", 30),
         clock_skew=_typed(table, "clock_skew", int, DEFAULT_WINDOW_SECONDS),
+        read_timeout=_positive(table, "read_timeout", 10),
+        tls_certificate=_path(table, "tls_certificate", base),
+        tls_key=_path(table, "tls_key", base),
+        console_ca_file=_path(table, "console_ca_file", base),
         services=_services(table),
     )
 
@@ -181,3 +243,25 @@ def load_agent_config(path: Path) -> AgentConfig:
         return parse_agent_config(table, path.parent)
     except AgentConfigError as error:
         raise AgentConfigError(f"{path}: {error}") from None
+
+
+def server_tls_context(config: AgentConfig) -> ssl.SSLContext | None:
+    """The context the agent serves HTTPS with, or None for plain HTTP."""
+    if config.tls_certificate is None:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(config.tls_certificate, config.tls_key)
+    except OSError as error:  # ssl.SSLError is an OSError
+        raise AgentConfigError(
+            f"tls_certificate {config.tls_certificate} with tls_key {config.tls_key}: {error.strerror or error}"
+        ) from None
+    return context
+
+
+def console_tls_context(config: AgentConfig) -> ssl.SSLContext:
+    """How the heartbeat checks an https:// console: against console_ca_file, else the system's CAs."""
+    try:
+        return ssl.create_default_context(cafile=config.console_ca_file)
+    except OSError as error:
+        raise AgentConfigError(f"console_ca_file {config.console_ca_file}: {error.strerror or error}") from None

@@ -28,13 +28,24 @@ def channel_of(path: str) -> str:
 
 def actor_for_request(request) -> Actor:
     user = getattr(request, "user", None)
-    signed_in = user is not None and user.is_authenticated
-    return Actor(
-        user_id=user.pk if signed_in else None,
-        label=user.get_username() if signed_in else "anonymous",
-        remote_addr=request.META.get("REMOTE_ADDR"),
-        via=channel_of(request.path),
-    )
+    if user is not None and user.is_authenticated:
+        user_id, label = user.pk, user.get_username()
+    elif participant := _code_signed_in_participant(request):
+        user_id, label = participant.user_id, f"{participant.name} (sign-in code)"
+    else:
+        user_id, label = None, "anonymous"
+    return Actor(user_id=user_id, label=label, remote_addr=request.META.get("REMOTE_ADDR"), via=channel_of(request.path))
+
+
+def _code_signed_in_participant(request):
+    """The participant a portal session belongs to when nobody signed in with an account (a one-time code)."""
+    if not hasattr(request, "session") or not hasattr(request, "user"):
+        return None
+    # Imported here: registration's models are audited, so importing it at the top would be circular. The portal
+    # alone knows how a code sign-in is kept in the session.
+    from opsconsole.registration.portal import portal_participant
+
+    return portal_participant(request)
 
 
 def current_actor() -> Actor:

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .describe import change_lines, is_empty, kind_name
+
 
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
@@ -37,4 +39,13 @@ class AuditEntry(models.Model):
     @property
     def changed_fields(self) -> list[str]:
         before, after = self.before or {}, self.after or {}
-        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        return sorted(k for k in before.keys() | after.keys()
+                      if before.get(k) != after.get(k) and not (is_empty(before.get(k)) and is_empty(after.get(k))))
+
+    @property
+    def kind(self) -> str:
+        return kind_name(self.object_type)
+
+    @property
+    def changes(self) -> list[str]:
+        return change_lines(self.object_type, self.before, self.after, self.changed_fields)

@@ -6,16 +6,18 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from .context import current_actor
+from .describe import RENEWED_SECRET, SECRET
 from .models import AuditEntry
 
-_SECRET_PLACEHOLDER = "(secret)"
 
 
-def snapshot(instance: models.Model, secret_fields: frozenset[str]) -> dict:
+def snapshot(instance: models.Model, secret_fields: frozenset[str], renewed: frozenset[str] = frozenset()) -> dict:
     values = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
-        values[field.attname] = _SECRET_PLACEHOLDER if field.name in secret_fields and value else value
+        if field.name in secret_fields and value:
+            value = RENEWED_SECRET if field.name in renewed else SECRET
+        values[field.attname] = value
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 
@@ -52,12 +54,15 @@ def audited(secret_fields: tuple[str, ...] = (), quiet_fields: tuple[str, ...] =
                 return
             previous = sender._default_manager.filter(pk=instance.pk).first() if instance.pk else None
             instance._audit_before = snapshot(previous, secrets) if previous else None
+            instance._audit_secrets_before = {name: getattr(previous, name) for name in secrets} if previous else {}
 
         def record_save(sender, instance, created, raw=False, **kwargs):
             if raw:
                 return
             before = getattr(instance, "_audit_before", None)
-            after = snapshot(instance, secrets)
+            secrets_before = getattr(instance, "_audit_secrets_before", {})
+            renewed = frozenset(name for name, value in secrets_before.items() if getattr(instance, name) != value)
+            after = snapshot(instance, secrets, renewed)
             if before is not None and {k for k in after if before.get(k) != after[k]} <= quiet:
                 return
             action = AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE

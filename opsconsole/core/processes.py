@@ -79,3 +79,26 @@ def run_until_interrupted(group: ProcessGroup, announce=lambda: None, settle_sec
         return 0
     finally:
         group.stop()
+
+
+def run_forwarding_signals(argv: list[str], env: dict[str, str]) -> int:
+    """Run ARGV to its end, passing it Ctrl-C, SIGTERM and SIGHUP once each, as `run_until_interrupted` expects.
+
+    It runs in its own session, so a Ctrl-C in the terminal reaches it only through this process: twice would
+    interrupt its own clean-up.
+    """
+    child: subprocess.Popen | None = None
+    received: list[int] = []
+
+    def forward(signum, frame):
+        received.append(signum)
+        if child is not None:
+            child.send_signal(signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, forward)
+    child = subprocess.Popen(argv, env=env, start_new_session=True)
+    if received:  # a signal that came before the child existed
+        child.send_signal(received[0])
+    returncode = child.wait()
+    return returncode if returncode >= 0 else 128 - returncode

@@ -1,5 +1,6 @@
 """The console's side of the push protocol: a signed POST of one revision to a node's agent."""
 import json
+import ssl
 import time
 from dataclasses import dataclass, field
 
@@ -39,14 +40,23 @@ def send_revision(node: GatewayNode, revision: ConfigRevision) -> AgentReply:
             "the console cannot decrypt this node's push secret (SECRET_KEY or FIELD_ENCRYPTION_KEY changed); "
             f"issue new credentials with: manage.py rotate_node_credentials {node.name} DIRECTORY"))
     body = json.dumps({"revision": revision.number, "intent": revision.intent}).encode()
-    headers = sign_request(secret, node.name, revision.number, revision.content_hash, int(time.time()), body)
+    headers = sign_request(
+        secret, "POST", "/v1/intent", node.name, revision.number, revision.content_hash, int(time.time()), body,
+    )
     headers["Content-Type"] = "application/json"
     try:
+        verify = agent_tls(node)
+    except OSError as exc:  # ssl.SSLError included
+        return AgentReply(Push.Status.FAILED, error=f"agent CA file {node.agent_ca_file}: {exc.strerror or exc}")
+    try:
         response = httpx.post(f"{node.agent_url.rstrip('/')}/v1/intent", content=body, headers=headers,
-                              timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS))
+                              timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS), verify=verify)
     except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
         raise AgentNoAnswer(f"{node.agent_url}: no answer within {ANSWER_SECONDS} s ({exc.__class__.__name__})") from None
     except httpx.HTTPError as exc:
+        if untrusted := certificate_error(exc):  # a configuration fault: retrying would only repeat it
+            return AgentReply(Push.Status.FAILED, error=f"{node.agent_url}: the agent's certificate is not trusted "
+                                                        f"({untrusted.verify_message}); check the node's agent CA file")
         raise AgentUnreachable(f"{node.agent_url}: {exc.__class__.__name__}: {exc}") from None
     return reply_from(response)
 
@@ -60,8 +70,9 @@ def reply_from(response: httpx.Response) -> AgentReply:
     if not isinstance(reply, dict):
         return AgentReply(Push.Status.FAILED,
                           error=f"agent answered HTTP {response.status_code} with something that is not a JSON object")
-    if reply.get("status") == "refused":
-        return AgentReply(Push.Status.REFUSED, error=f"HTTP {response.status_code}: {reply.get('reason', '')}")
+    if reply.get("status") in ("refused", "error"):  # an agent failing while applying says why: retrying won't help
+        status = Push.Status.REFUSED if reply["status"] == "refused" else Push.Status.FAILED
+        return AgentReply(status, error=f"HTTP {response.status_code}: {reply.get('reason', '')}")
     services = reply.get("services", {})
     if not isinstance(services, dict) or not all(isinstance(result, dict) for result in services.values()):
         return AgentReply(Push.Status.FAILED, error=f"agent answered HTTP {response.status_code} with per-service "
@@ -70,7 +81,17 @@ def reply_from(response: httpx.Response) -> AgentReply:
               for name, result in services.items() if not result.get("ok")]
     status = {"applied": Push.Status.APPLIED, "unchanged": Push.Status.UNCHANGED}.get(reply.get("status"))
     if status is None:
-        errors = errors or [str(reply.get("error") or f"agent answered HTTP {response.status_code}, "
-                                                      f"status {str(reply.get('status'))[:80]!r}")]
+        errors = errors or [f"agent answered HTTP {response.status_code}, status {str(reply.get('status'))[:80]!r}"]
         status = Push.Status.FAILED
     return AgentReply(status, services, "\n".join(errors))
+
+
+def agent_tls(node: GatewayNode) -> ssl.SSLContext | bool:
+    """How an https:// agent's certificate is checked: against the node's CA file, else the system's CAs."""
+    return ssl.create_default_context(cafile=node.agent_ca_file) if node.agent_ca_file else True
+
+
+def certificate_error(exc: BaseException | None) -> ssl.SSLCertVerificationError | None:
+    while exc is not None and not isinstance(exc, ssl.SSLCertVerificationError):
+        exc = exc.__cause__ or exc.__context__
+    return exc

@@ -14,10 +14,11 @@ HEARTBEAT_SECONDS = 5
 
 
 def agent_toml(node: GatewayNode, directory: Path, console_url: str, mode: str = "sandbox",
-               listen_host: str | None = None) -> str:
+               listen_host: str | None = None, allow_plain_http_console: bool = False) -> str:
     """A fresh agent.toml for `node` with newly issued credentials, written to files beside it.
 
     The agent listens on its agent URL's host and port, or on `listen_host` (e.g. 0.0.0.0 in a container).
+    `allow_plain_http_console` lets it send its token over http:// to a console that is not on loopback.
     """
     secret, token = node.issue_credentials()
     node.save(update_fields=["secret_encrypted", "token_hash"])
@@ -39,17 +40,10 @@ def agent_toml(node: GatewayNode, directory: Path, console_url: str, mode: str =
         "console_url": console_url,
         "heartbeat_interval": HEARTBEAT_SECONDS,
     }
+    if allow_plain_http_console:
+        lines["allow_plain_http_console"] = True
     # JSON scalars are valid TOML scalars for these values (strings with JSON escapes, integers).
     return "".join(f"{key} = {json.dumps(value)}\n" for key, value in lines.items())
-
-
-def write_agent_config(node: GatewayNode, directory: Path, console_url: str, mode: str,
-                       listen_host: str | None) -> Path:
-    """DIRECTORY/agent.toml with fresh credentials beside it; the node's old credentials stop working."""
-    path = directory / "agent.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(agent_toml(node, directory, console_url, mode, listen_host))
-    return path
 
 
 def agent_command(python: str, config: str) -> list[str]:

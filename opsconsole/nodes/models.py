@@ -58,6 +58,11 @@ class GatewayNode(models.Model):
         _("agent URL"), max_length=200, validators=[validate_agent_url],
         help_text=_("Where the console reaches this node's agent, e.g. https://[2001:db8::1]:9101"),
     )
+    agent_ca_file = models.CharField(
+        _("agent CA file"), max_length=300, blank=True, validators=[ProhibitNullCharactersValidator()],
+        help_text=_("For an https:// agent: the PEM file, on the console's machine, of the CA that signed the "
+                    "agent's certificate; empty trusts the system's CAs"),
+    )
     secret_encrypted = models.TextField(editable=False)
     token_hash = models.CharField(max_length=64, editable=False)
     desired_revision = models.ForeignKey(
@@ -175,6 +180,8 @@ class Push(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        verbose_name = _("push")
+        verbose_name_plural = _("pushes")
 
     def __str__(self) -> str:
         return f"push of {self.revision} {self.status}"

@@ -123,6 +123,7 @@ def register(request, participant: Participant):
     messages.success(request, _("Registered %(mac)s.") % {"mac": device.mac})
     if is_locally_administered(device.mac):
         messages.warning(request, _("This is a private (randomised) address; see below how to keep it fixed for this network."))
+        return redirect(f"{PORTAL}?os={device.os}#private-address")
     return redirect(PORTAL)
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from .forms import DeviceForm, ExtendForm, ParticipantForm, RegistrationSettings
 from .mac import is_locally_administered, search_digits
 from .models import STATE_BADGE, Device, NeighbourEntry, Participant, RegistrationSettings, SignInCode, Source
 from .plan_view import registration_vlans
+from .private_address import steps_for
 
 SEARCH_LIMIT = 25
 SIGN_IN_CODE_HOURS = 12
@@ -94,11 +96,8 @@ def _warn_if_randomised(request, device: Device) -> None:
     if is_locally_administered(device.mac):
         messages.warning(request, _(
             "%(mac)s is a randomised (private) address: the device may use another one on another network or after a "
-            "reset. Ask the participant to turn the private address off for this network: iOS/iPadOS Settings > Wi-Fi > (i) > "
-            "Private Wi-Fi Address; Android Wi-Fi > network > Privacy > Use device MAC; Windows Settings > Network & internet > "
-            "Wi-Fi > the network > Random hardware addresses off; macOS System Settings > Wi-Fi > Details > Private Wi-Fi "
-            "address off."
-        ) % {"mac": device.mac})
+            "reset. Ask the participant to turn the private address off for this network: %(steps)s."
+        ) % {"mac": device.mac, "steps": "; ".join(f"{system}: {how}" for system, how in steps_for(device.os))})
 
 
 @staff_required
@@ -152,7 +151,7 @@ def device_extend(request, pk: int):
         device.save(update_fields=["expires_at"])
     if device.participant.event_over(now) or device.expires_at > device.participant.active_until:
         messages.warning(request, _("The event of %(who)s ends %(end)s; edit the participant to register beyond it.") % {
-            "who": device.participant, "end": timezone.localtime(device.participant.active_until).strftime("%Y-%m-%d %H:%M")})
+            "who": device.participant, "end": timezone.localtime(device.participant.active_until).strftime("%Y-%m-%d %H:%M %Z")})
     return redirect(f"/registration/participants/{device.participant_id}/")
 
 
@@ -161,8 +160,9 @@ def device_extend(request, pk: int):
 def sign_in_code(request, pk: int):
     participant = get_object_or_404(Participant, pk=pk)
     code = SignInCode.objects.create(participant=participant, expires_at=timezone.now() + timedelta(hours=SIGN_IN_CODE_HOURS))
-    messages.success(request, _("Sign-in code for the portal: %(code)s (valid once, for %(hours)s hours).") % {
-        "code": code.code, "hours": SIGN_IN_CODE_HOURS})
+    messages.success(request, _("Sign-in code for the portal: %(code)s (valid once, for %(hours)s hours). The participant "
+                                "enters it at %(url)s") % {
+        "code": code.code, "hours": SIGN_IN_CODE_HOURS, "url": request.build_absolute_uri(reverse("portal:sign-in"))})
     return redirect(f"/registration/participants/{participant.pk}/")
 
 

@@ -28,7 +28,8 @@ def test_password_hashes_never_reach_the_trail(noc_user):
     noc_user.set_password("a new password 123")
     noc_user.save()
     entry = AuditEntry.objects.filter(object_type="accounts.User").latest("id")
-    assert entry.after["password"] == "(secret)"
+    assert entry.before["password"] == "(secret)" and entry.after["password"] == "(new secret)"
+    assert noc_user.password not in str(entry.before) + str(entry.after)
 
 
 def test_change_outside_a_request_is_attributed_to_the_system():

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import yaml
 
+from gateways.agentconfig import check_console_url
 from opsconsole.core.processes import console_processes
 from opsconsole.nodes.local import agent_command
 
@@ -38,6 +39,10 @@ def test_the_agent_runs_the_same_command_as_make_run_with_the_config_setup_write
     setup = SERVICES["setup"]["command"][-1]
     written = re.search(r"manage\.py agent_config (\S+) (\S+) .*--agent-url http://agent:(\d+)", setup)
     assert written and f"{written[2]}/agent.toml" == config
+    # The agent reaches the console at a compose host name over plain HTTP: the config must say it may.
+    arguments = re.search(r"manage\.py agent_config ([^&\"]*)", setup)[1].split()
+    console_url = arguments[arguments.index("--console-url") + 1]
+    check_console_url(console_url, allow_plain_http="--allow-plain-http-console" in arguments)
     assert "load_demo_nodes wide-camp-2011" in setup
 
 

@@ -1,8 +1,11 @@
 """Generic network-namespace helpers for end-to-end tests: uniquely named namespaces and veth pairs, always removed."""
 import contextlib
+import ctypes
 import secrets
 import subprocess
 from collections.abc import Iterator
+
+CLONE_NEWNET = 0x40000000  # <sched.h>; Python 3.11 has no os.setns
 
 
 def ip(*arguments: str) -> str:
@@ -37,3 +40,17 @@ def veth(left: str, left_name: str, right: str, right_name: str) -> None:
 
 def in_namespace(namespace: str, *command: str, timeout: float = 30) -> subprocess.CompletedProcess:
     return subprocess.run(["ip", "netns", "exec", namespace, *command], capture_output=True, text=True, timeout=timeout)
+
+
+@contextlib.contextmanager
+def entered(namespace: str) -> Iterator[None]:
+    """This thread inside NAMESPACE's network stack, back home afterwards: the sockets it opens meanwhile (a test's
+    HTTP client, say) and the processes it starts are in that namespace, while the rest of the test run is not."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    with open("/proc/thread-self/ns/net") as home, open(f"/run/netns/{namespace}") as there:
+        if libc.setns(there.fileno(), CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), f"cannot enter network namespace {namespace}")
+        try:
+            yield
+        finally:
+            libc.setns(home.fileno(), CLONE_NEWNET)

@@ -225,8 +225,8 @@ class NodeAgent:
 
     def signed_post(self, endpoint: str, body: bytes = b"{}", revision: int = 0, content_hash: str = "",
                     secret: bytes | None = None, timestamp: int | None = None) -> httpx.Response:
-        headers = sign_request(secret or self.node.push_secret, self.node.name, revision, content_hash,
-                               int(time.time()) if timestamp is None else timestamp, body)
+        headers = sign_request(secret or self.node.push_secret, "POST", endpoint, self.node.name, revision,
+                               content_hash, int(time.time()) if timestamp is None else timestamp, body)
         return httpx.post(f"{self.node.agent_url}{endpoint}", content=body, headers=headers, timeout=30)
 
     def running_hash(self) -> str:

@@ -120,15 +120,15 @@ def test_a_config_the_checker_rejects_keeps_the_last_good_one_serving(lab, lab_g
     assert Push.objects.filter(revision=rejected).count() == 1  # reconcile does not send a rejected revision again
 
 
-def test_forged_replayed_and_stale_pushes_are_refused_and_shown_on_the_node_page(console, noc, sandbox_gateway):
+def test_forged_replayed_and_stale_pushes_are_refused_and_the_signed_ones_shown_on_the_node_page(console, noc, sandbox_gateway):
     agent = sandbox_gateway()
     agent.start()
     add_dns64(noc, agent)
     wait_converged(agent)
     first = agent.node.desired_revision
     first_body = json.dumps({"revision": first.number, "intent": first.intent}).encode()
-    captured = sign_request(agent.node.push_secret, agent.node.name, first.number, first.content_hash,
-                            int(time.time()), first_body)
+    captured = sign_request(agent.node.push_secret, "POST", "/v1/intent", agent.node.name, first.number,
+                            first.content_hash, int(time.time()), first_body)
     noc.submit(f"/transition/nodes/{agent.node.name}/dns64/{agent.node.dns64role.pk}/", dns64_form("2001:db8:46::/96"))
     wait_converged(agent)
     running = agent.node.desired_revision
@@ -144,7 +144,10 @@ def test_forged_replayed_and_stale_pushes_are_refused_and_shown_on_the_node_page
     assert stale.status_code == 401 and stale.json()["reason"].startswith("push is 3600 s old")
     assert agent.running_hash() == running.content_hash
     assert agent.process.log().count("refused request from 127.0.0.1") == 3
-    reasons = ["signature does not match", f"revision {first.number} is older than running revision",
-               "push is 3600 s old"]
+    # The forged push is only counted: junk must not push the refusals of signed requests out of the list.
+    reasons = [f"revision {first.number} is older than running revision", "push is 3600 s old"]
     wait_until(lambda: all(reason in noc.page(f"/nodes/{agent.node.name}/") for reason in reasons), 10,
                "the heartbeat brought the refusals to the node page")
+    agent.node.refresh_from_db()
+    assert agent.node.last_heartbeat["counters"]["unauthenticated"] == 1
+    assert "signature does not match" not in agent.node.last_heartbeat["refused"]

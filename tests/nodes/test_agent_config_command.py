@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_agent_config_writes_a_loadable_toml_and_keeps_secrets_off_the_terminal(gateway_node, tmp_path, capsys):
     old_secret = gateway_node.push_secret
 
-    call_command("agent_config", gateway_node.name, str(tmp_path), "--console-url", "http://[2001:db8::1]:8000")
+    call_command("agent_config", gateway_node.name, str(tmp_path), "--console-url", "https://[2001:db8::1]:8443")
 
     out = capsys.readouterr().out
     config = load_agent_config(tmp_path / "agent.toml")
@@ -37,8 +37,24 @@ def test_agent_config_for_an_unknown_node_says_so(db, tmp_path):
 
 def test_agent_config_can_move_the_agent_and_its_listening_address(gateway_node, tmp_path):
     call_command("agent_config", gateway_node.name, str(tmp_path), "--console-url", "http://web:8000",
-                 "--mode", "sandbox", "--agent-url", "http://agent:9104", "--listen-host", "0.0.0.0")
+                 "--mode", "sandbox", "--agent-url", "http://agent:9104", "--listen-host", "0.0.0.0",
+                 "--allow-plain-http-console")
 
     config = load_agent_config(tmp_path / "agent.toml")
     assert (config.listen_host, config.listen_port, config.mode) == ("0.0.0.0", 9104, "sandbox")
     assert GatewayNode.objects.get(pk=gateway_node.pk).agent_url == "http://agent:9104"
+
+
+def test_a_plain_http_console_elsewhere_needs_an_explicit_yes(gateway_node, tmp_path):
+    from django.core.management.base import CommandError
+
+    old_secret = gateway_node.push_secret
+    with pytest.raises(CommandError, match=r"^console_url http://\[2001:db8::1\]:8000 would send the console token "
+                                           r"in clear .* \(here: --allow-plain-http-console\)$"):
+        call_command("agent_config", gateway_node.name, str(tmp_path), "--console-url", "http://[2001:db8::1]:8000")
+    assert GatewayNode.objects.get(pk=gateway_node.pk).push_secret == old_secret  # nothing was issued
+    assert not (tmp_path / "agent.toml").exists()
+
+    call_command("agent_config", gateway_node.name, str(tmp_path), "--console-url", "http://[2001:db8::1]:8000",
+                 "--allow-plain-http-console")
+    assert load_agent_config(tmp_path / "agent.toml").console_url == "http://[2001:db8::1]:8000"

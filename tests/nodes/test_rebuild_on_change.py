@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Every stored field of the models a DHCP node's intent (or any node's header) is built from: those that reach
 # the intent are walked below, the others are named here, so a new field makes this test ask which it is.
 NOT_IN_ANY_INTENT = {
-    GatewayNode: {"id", "agent_url", "secret_encrypted", "token_hash", "desired_revision", "applied_revision",
+    GatewayNode: {"id", "agent_url", "agent_ca_file", "secret_encrypted", "token_hash", "desired_revision", "applied_revision",
                   "running_revision", "push_claimed_until", "last_heartbeat_at", "last_heartbeat",
                   "rebuild_requested_at", "rebuild_reason", "rebuild_actor", "intent_error"},
     Vlan: {"id", "name", "purpose"},

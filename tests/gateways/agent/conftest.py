@@ -58,9 +58,9 @@ class RunningAgent:
             )  # fmt: skip
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            found = re.search(r"listening on ([\d.]+):(\d+)", self.log()[self.log_offset :])
+            found = re.search(r"listening on (\S+),", self.log()[self.log_offset :])
             if found:
-                self.url = f"http://{found[1]}:{found[2]}"
+                self.url = found[1]
                 return
             assert self.process.poll() is None, f"agent exited early:\n{self.log()}"
             time.sleep(0.05)
@@ -71,8 +71,10 @@ class RunningAgent:
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=10)
 
-    def post(self, endpoint: str, body: bytes, **signing: Any) -> httpx.Response:
-        fields = {"secret": SECRET, "node": NODE, "revision": 0, "content_hash": "", "timestamp": int(time.time())}
+    def post(self, endpoint: str, body: bytes, clock_offset: int = 0, **signing: Any) -> httpx.Response:
+        """A signed POST; `clock_offset` seconds are added to the time the request is signed at."""
+        fields = {"secret": SECRET, "method": "POST", "path": endpoint, "node": NODE, "revision": 0,
+                  "content_hash": "", "timestamp": int(time.time()) + clock_offset}  # fmt: skip
         fields |= signing
         headers = sign_request(body=body, **fields)
         return self.client.post(f"{self.url}{endpoint}", content=body, headers=headers)

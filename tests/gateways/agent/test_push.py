@@ -40,8 +40,8 @@ SECRET_TEXT = "agent-test-secret"
 REFUSALS: dict[str, tuple[dict[str, Any], int, str]] = {
     "bad signature": ({"secret": b"not-the-node-secret"}, 401, "signature does not match"),
     "another node": ({"node": "gw-other"}, 403, f"push for node gw-other reached node {NODE}"),
-    "stale": ({"timestamp": int(time.time()) - 93}, 401, "s old, window is 30 s"),
-    "future": ({"timestamp": int(time.time()) + 300}, 401, "s in the future, window is 30 s"),
+    "stale": ({"clock_offset": -93}, 401, "s old, window is 30 s"),
+    "future": ({"clock_offset": 300}, 401, "s in the future, window is 30 s"),
     "hash mismatch": ({"content_hash": "sha256:" + "0" * 64}, 400, "signed content hash is sha256:000"),
 }
 

@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from opsconsole.nodes.local import write_agent_config
+from gateways.agentconfig import AgentConfigError, check_console_url
+from opsconsole.nodes.local import agent_toml
 from opsconsole.nodes.models import GatewayNode
 
 
@@ -17,8 +18,15 @@ class Command(BaseCommand):
         parser.add_argument("--mode", choices=("sandbox", "production"), default="production")
         parser.add_argument("--agent-url", help="change where the console reaches this node's agent first")
         parser.add_argument("--listen-host", help="address the agent listens on, if not its agent URL's host")
+        parser.add_argument("--allow-plain-http-console", action="store_true",
+                            help="let the agent send its token over http:// to a console that is not on loopback")
 
-    def handle(self, *args, node, directory, console_url, mode, agent_url, listen_host, **options):
+    def handle(self, *args, node, directory, console_url, mode, agent_url, listen_host, allow_plain_http_console,
+               **options):
+        try:
+            check_console_url(console_url, allow_plain_http_console)
+        except AgentConfigError as error:
+            raise CommandError(f"{error} (here: --allow-plain-http-console)") from None
         found = GatewayNode.objects.filter(name=node).first()
         if found is None:
             raise CommandError(f"no gateway node named {node!r}")
@@ -26,5 +34,8 @@ class Command(BaseCommand):
             found.agent_url = agent_url
             found.full_clean(exclude=["secret_encrypted", "token_hash"])
             found.save(update_fields=["agent_url"])
-        path = write_agent_config(found, directory, console_url, mode, listen_host)
-        self.stdout.write(f"wrote {path}; credentials in push.secret and console.token (mode 0600)")
+        (directory / "agent.toml").parent.mkdir(parents=True, exist_ok=True)
+        (directory / "agent.toml").write_text(
+            agent_toml(found, directory, console_url, mode, listen_host, allow_plain_http_console)
+        )
+        self.stdout.write(f"wrote {directory / 'agent.toml'}; credentials in push.secret and console.token (mode 0600)")

@@ -1,4 +1,5 @@
-"""Give a node new credentials and rewrite its agent's agent.toml, keeping the settings it already has."""
+"""Give a node new credentials and rewrite its agent's agent.toml, keeping every setting it already has."""
+import json
 import tomllib
 from pathlib import Path
 
@@ -6,17 +7,29 @@ from django.core.management.base import BaseCommand, CommandError
 
 from opsconsole.audit.context import Actor, acting_as
 from opsconsole.audit.trail import record
-from opsconsole.nodes.local import write_agent_config
+from opsconsole.nodes.local import agent_toml
 from opsconsole.nodes.models import GatewayNode
 
-# What agent_config writes; a file with more (a hand-written one) would lose it, so it is not rewritten.
-WRITTEN_KEYS = {"node", "mode", "secret_file", "console_token_file", "state_dir", "sandbox_root", "listen_host",
-                "listen_port", "console_url", "heartbeat_interval"}
+CLI = Actor(user_id=None, label="manage.py rotate_node_credentials", remote_addr=None, via="system")
+# agent_toml writes these (with the credentials moved to files); anything else in the file is carried over.
+REWRITTEN = {"node", "mode", "secret", "secret_file", "console_token", "console_token_file", "state_dir",
+             "sandbox_root", "listen_host", "listen_port", "console_url", "heartbeat_interval",
+             "allow_plain_http_console"}
+
+
+def carried_over(table: dict) -> str:
+    """TOML for the settings agent_toml does not write (TLS files, clock skew, [services.NAME] overrides)."""
+    scalars = "".join(f"{key} = {json.dumps(value)}\n" for key, value in table.items()
+                      if key not in REWRITTEN and not isinstance(value, dict))
+    tables = "".join(f"\n[{key}.{name}]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.items())
+                     for key, value in table.items() if key not in REWRITTEN and isinstance(value, dict)
+                     for name, settings in value.items())
+    return scalars + tables
 
 
 class Command(BaseCommand):
-    help = ("Issue new credentials for NODE and rewrite DIRECTORY/agent.toml (its console URL, mode and listen "
-            "address kept); the old push secret and heartbeat token stop working at once.")
+    help = ("Issue new credentials for NODE and rewrite DIRECTORY/agent.toml with every other setting kept; "
+            "the old push secret and heartbeat token stop working at once.")
 
     def add_arguments(self, parser):
         parser.add_argument("node")
@@ -26,21 +39,18 @@ class Command(BaseCommand):
         found = GatewayNode.objects.filter(name=node).first()
         if found is None:
             raise CommandError(f"no gateway node named {node!r}")
+        path = directory / "agent.toml"
         try:
-            current = tomllib.loads((directory / "agent.toml").read_text())
+            current = tomllib.loads(path.read_text())
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise CommandError(f"cannot read {directory / 'agent.toml'} ({exc}); write a first one with "
+            raise CommandError(f"cannot read {path} ({exc}); write a first one with "
                                f"manage.py agent_config {node} {directory} --console-url URL") from None
         if current.get("node") != found.name:
-            raise CommandError(f"{directory / 'agent.toml'} belongs to node {current.get('node')!r}, not {node!r}")
-        kept_by_hand = sorted(set(current) - WRITTEN_KEYS)
-        if kept_by_hand:
-            raise CommandError(f"{directory / 'agent.toml'} has settings this command would drop "
-                               f"({', '.join(kept_by_hand)}); replace push.secret and console.token by hand "
-                               f"after manage.py agent_config, or move those settings out first")
-        with acting_as(Actor(user_id=None, label="manage.py rotate_node_credentials", remote_addr=None, via="system")):
-            path = write_agent_config(found, directory, current.get("console_url", ""), current.get("mode", "sandbox"),
-                                      current.get("listen_host"))
+            raise CommandError(f"{path} belongs to node {current.get('node')!r}, not {node!r}")
+        with acting_as(CLI):
+            text = agent_toml(found, directory, current.get("console_url", ""), current.get("mode", "sandbox"),
+                              current.get("listen_host"), current.get("allow_plain_http_console", False))
+            path.write_text(text + carried_over(current))
             record("action", "nodes.GatewayNode", str(found.pk), found.name, after={"action": "rotate credentials"})
         self.stdout.write(
             f"wrote {path} with new credentials (push.secret and console.token, mode 0600).\n"

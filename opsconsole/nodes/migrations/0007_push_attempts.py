@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('nodes', '0004_agent_url_hosts'),
+        ('nodes', '0006_gatewaynode_agent_ca_file'),
     ]
 
     operations = [
