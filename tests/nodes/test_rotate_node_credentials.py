@@ -49,3 +49,19 @@ def test_a_directory_without_the_nodes_agent_toml_is_refused(gateway_node, tmp_p
     (tmp_path / "agent.toml").write_text('node = "other"\n')
     with pytest.raises(CommandError, match="belongs to node 'other'"):
         call_command("rotate_node_credentials", gateway_node.name, str(tmp_path))
+
+
+def test_settings_added_by_hand_are_kept(gateway_node, tmp_path):
+    from gateways.agentconfig import load_agent_config
+    from opsconsole.nodes.local import agent_toml
+
+    toml = agent_toml(gateway_node, tmp_path, "http://127.0.0.1:8000", "production")
+    (tmp_path / "agent.toml").write_text(toml + 'clock_skew = 60\n\n[services.unbound]\ndirectory = "/srv/unbound"\n')
+
+    call_command("rotate_node_credentials", gateway_node.name, str(tmp_path))
+
+    config = load_agent_config(tmp_path / "agent.toml")
+    gateway_node.refresh_from_db()
+    assert config.secret == gateway_node.push_secret
+    assert (config.mode, config.console_url, config.clock_skew) == ("production", "http://127.0.0.1:8000", 60)
+    assert str(config.services["unbound"].directory) == "/srv/unbound"
