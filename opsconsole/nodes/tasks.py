@@ -47,7 +47,8 @@ def push_node_revision(node_id: int, force: bool = False) -> str:
     if not claimed.update(push_claimed_until=now + PUSH_CLAIM):
         return "already pushing"
     try:
-        push = _start(node, revision, waiting)
+        # Read again under the claim: the worker that held it before may have finished that retry meanwhile.
+        push = _start(node, revision, node.pushes.filter(next_attempt_at__isnull=False).first())
         status = _send(node, revision, push)
     finally:
         GatewayNode.objects.filter(pk=node_id).update(push_claimed_until=None)
