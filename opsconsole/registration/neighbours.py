@@ -1,6 +1,7 @@
 """Stores the IP-to-MAC bindings a gateway agent reports, so the portal can tell which device is asking."""
 import ipaddress
 import logging
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -19,6 +20,10 @@ def served_networks(node) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]
         return []
     return [ipaddress.ip_network(network, strict=False)
             for network in Prefix.objects.filter(vlan__in=service.served_vlans()).values_list("network", flat=True)]
+
+
+# Far longer than the portal trusts an entry (NEIGHBOUR_FRESH); older ones only fill the table.
+NEIGHBOUR_MAX_AGE = timedelta(hours=1)
 
 
 def record_neighbours(node, entries: list[dict]) -> int:
@@ -47,4 +52,5 @@ def record_neighbours(node, entries: list[dict]) -> int:
     if rows:
         NeighbourEntry.objects.bulk_create(rows.values(), update_conflicts=True, unique_fields=["node", "ip"],
                                            update_fields=["mac", "seen_at"])
+    NeighbourEntry.objects.filter(node=node, seen_at__lt=now - NEIGHBOUR_MAX_AGE).delete()
     return len(rows)
