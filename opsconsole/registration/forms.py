@@ -1,8 +1,10 @@
 """Forms for the helpdesk and the portal; every rule lives in the models, so these only choose fields."""
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Device, Participant, RegistrationSettings, registrable_vlans
+from .models import Device, Participant, RegistrationSettings, lock_participants, registrable_vlans
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -28,6 +30,22 @@ class DeviceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vlans"].queryset = registrable_vlans()
+
+    def save_registration(self) -> Device | None:
+        """Validate and save under the participant's lock, so parallel requests cannot pass the device limit together;
+        None if the form is invalid. A MAC that another request registered at the same moment is the form's plain
+        "already registered" error, never a database error."""
+        try:
+            with transaction.atomic():
+                lock_participants({self.instance.participant_id})
+                return self.save() if self.is_valid() else None
+        except IntegrityError:
+            # The other registration has committed by now, so validating again names it.
+            self.full_clean()
+            if not self.errors:
+                self.add_error("mac", ValidationError(_("%(mac)s is already registered."), code="mac_taken",
+                                                      params={"mac": self.instance.mac}))
+            return None
 
 
 class PortalDeviceForm(DeviceForm):

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +105,12 @@ class Participant(models.Model):
         Participant.objects.filter(pk=self.pk).update(search_text=self.searchable_text())
 
 
+def lock_participants(pks) -> None:
+    """Changes to one participant's devices take turns (call inside a transaction): the device limit is counted, and
+    the search text rebuilt from every device, while no other registration of theirs is half done."""
+    list(Participant.objects.select_for_update().filter(pk__in=sorted(set(pks) - {None})).values_list("pk", flat=True))
+
+
 class Source(models.TextChoices):
     HELPDESK = "helpdesk", _("helpdesk")
     SELF_SERVICE = "self-service", _("self-service")
@@ -194,10 +200,17 @@ class Device(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.mac = normalise_mac(self.mac)
         self.mac_digits = hex_digits(self.mac)
-        previous_owner = Device.objects.filter(pk=self.pk).values_list("participant_id", flat=True).first()
-        super().save(*args, **kwargs)
-        for participant in Participant.objects.filter(pk__in={self.participant_id, previous_owner} - {None}):
-            participant.refresh_search_text()
+        with transaction.atomic():
+            previous_owner = Device.objects.filter(pk=self.pk).values_list("participant_id", flat=True).first()
+            lock_participants({self.participant_id, previous_owner})
+            super().save(*args, **kwargs)
+            for participant in Participant.objects.filter(pk__in={self.participant_id, previous_owner} - {None}):
+                participant.refresh_search_text()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            lock_participants({self.participant_id})
+            return super().delete(*args, **kwargs)
 
     def state(self, now: datetime | None = None) -> DeviceState:
         now = now or timezone.now()
