@@ -253,6 +253,13 @@ class DhcpService(models.Model):
     def interface_for(self, vlan: Vlan) -> str | None:
         return self.interfaces.get(str(vlan.vid))
 
+    @classmethod
+    def follow_renumbering(cls, old_vid: int, new_vid: int) -> None:
+        """The interface that served VLAN `old_vid` serves it under its new id: keys are vids as the NOC writes them."""
+        for service in cls.objects.filter(interfaces__has_key=str(old_vid)):
+            service.interfaces[str(new_vid)] = service.interfaces.pop(str(old_vid))
+            service.save(update_fields=["interfaces"])
+
 
 class NeighbourEntry(models.Model):
     """One IP-to-MAC binding a gateway agent saw (ARP/NDP neighbour table or a lease): how the portal finds a MAC."""

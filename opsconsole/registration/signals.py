@@ -1,12 +1,13 @@
 """Keeps the DHCP nodes' intents and the audit trail in step with registrations, whatever channel changed them."""
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from opsconsole.audit.models import AuditEntry
 from opsconsole.audit.trail import record
 from opsconsole.nodes.live import heartbeat_received
 from opsconsole.nodes.revisions import mark_nodes_dirty
+from opsconsole.plan.models import Vlan
 
 from .intents import dhcp_nodes
 from .models import Device, DhcpService, Participant
@@ -48,6 +49,19 @@ def registrations_changed(sender, raw: bool = False, **kwargs) -> None:
 def dhcp_service_changed(sender, instance: DhcpService, raw: bool = False, **kwargs) -> None:
     if not raw:
         transaction.on_commit(lambda: mark_nodes_dirty([instance.node_id], "DHCP service changed"))
+
+
+@receiver(pre_save, sender=Vlan, dispatch_uid="registration-vlan-vid-before")
+def remember_vid(sender, instance: Vlan, raw: bool = False, **kwargs) -> None:
+    instance._vid_before = None if raw or instance.pk is None else (
+        Vlan.objects.filter(pk=instance.pk).values_list("vid", flat=True).first())
+
+
+@receiver(post_save, sender=Vlan, dispatch_uid="registration-vlan-renumbered")
+def vlan_renumbered(sender, instance: Vlan, raw: bool = False, **kwargs) -> None:
+    before = getattr(instance, "_vid_before", None)
+    if not raw and before is not None and before != instance.vid:
+        DhcpService.follow_renumbering(before, instance.vid)
 
 
 @receiver(heartbeat_received, dispatch_uid="registration-neighbours")
