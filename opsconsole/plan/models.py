@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from opsconsole.audit.trail import audited
@@ -76,6 +77,18 @@ class Vlan(PlanModel):
 
     def __str__(self) -> str:
         return f"{self.vid} {self.name}"
+
+    def registrations_lost(self) -> str:
+        """What deleting this VLAN takes from registered devices (registration's Device.vlans), or "" if nothing."""
+        devices = self.registered_devices.order_by()
+        count = devices.count()
+        if not count:
+            return ""
+        participants = devices.values("participant_id").distinct().count()
+        return gettext("VLAN %(vlan)s: %(devices)s of %(participants)s lose their registration for it.") % {
+            "vlan": self, "devices": ngettext("%(n)s device", "%(n)s devices", count) % {"n": count},
+            "participants": ngettext("%(n)s participant", "%(n)s participants", participants) % {"n": participants},
+        }
 
 
 @audited()

@@ -235,6 +235,12 @@ def check_plan(text: str) -> CheckedPlan:
     return plan
 
 
+def dropped_vlan_consequences(plan: CheckedPlan) -> list[str]:
+    """What importing `plan` takes from registered devices: one line per VLAN it drops that has registrations."""
+    kept = {vlan.vid for vlan, _families in plan.vlans}
+    return [lost for vlan in Vlan.objects.exclude(vid__in=kept) if (lost := vlan.registrations_lost())]
+
+
 def _upsert(current: models.Model | None, wanted: models.Model, fields: tuple[str, ...], counts: Counts) -> models.Model:
     """Save `wanted` as a new row, or copy its `fields` onto the `current` row so its primary key stays."""
     if current is None:

@@ -1,6 +1,6 @@
 """Keeps the DHCP nodes' intents and the audit trail in step with registrations, whatever channel changed them."""
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from opsconsole.audit.models import AuditEntry
@@ -62,6 +62,13 @@ def vlan_renumbered(sender, instance: Vlan, raw: bool = False, **kwargs) -> None
     before = getattr(instance, "_vid_before", None)
     if not raw and before is not None and before != instance.vid:
         DhcpService.follow_renumbering(before, instance.vid)
+
+
+@receiver(pre_delete, sender=Vlan, dispatch_uid="registration-vlan-deleted")
+def vlan_deleted(sender, instance: Vlan, **kwargs) -> None:
+    # The cascade would drop the registrations silently; removing them one by one audits each device's change.
+    for device in Device.objects.filter(vlans=instance):
+        device.vlans.remove(instance)
 
 
 @receiver(heartbeat_received, dispatch_uid="registration-neighbours")

@@ -2,6 +2,7 @@
 import pytest
 from django.test import Client
 
+from opsconsole.audit.models import AuditEntry
 from opsconsole.plan.models import Vlan
 from opsconsole.registration.models import Device, DhcpService
 
@@ -37,3 +38,36 @@ def test_renumbering_a_vlan_keeps_its_dhcp_interface_and_kea_subnet(noc_user, he
     assert [(s["id"], s["interface"], s["reservations"]) for s in role["subnets4"]] == [
         (41, "eth0.40", ["00:1b:63:00:00:01", "00:1b:63:00:00:02"])]
     assert [(s["id"], s["interface"]) for s in role["subnets6"]] == [(41, "eth0.40")]
+
+
+def registered_vlan_without_plan_rows(participant, other) -> Vlan:
+    """A registration VLAN whose SSIDs and prefixes are gone, so only its registrations stand in the way."""
+    vlan = Vlan.objects.create(vid=50, name="guests")
+    for index, owner in enumerate([participant, participant, other]):
+        Device.objects.create(participant=owner, mac=f"00:1b:63:00:05:{index:02x}").vlans.add(vlan)
+    return vlan
+
+
+def test_deleting_a_vlan_names_the_registrations_it_takes_and_audits_each_device(noc_client, participant, other):
+    vlan = registered_vlan_without_plan_rows(participant, other)
+    devices = list(Device.objects.filter(vlans=vlan))
+
+    page = noc_client.get("/plan/vlans/50/delete/").content.decode()
+    assert "VLAN 50 guests: 3 devices of 2 participants lose their registration for it." in page
+
+    assert noc_client.post("/plan/vlans/50/delete/").status_code == 302
+    assert not Vlan.objects.filter(vid=50).exists()
+    for device in devices:
+        entry = AuditEntry.objects.filter(object_type="registration.Device", object_id=str(device.pk)).latest("pk")
+        assert entry.after == {"vlans": []} and entry.actor_label == "alice-noc"
+
+
+def test_a_yaml_import_that_drops_a_registered_vlan_says_so_in_its_preview(noc_client, participant, other):
+    registered_vlan_without_plan_rows(participant, other)
+    plan = "vlans:\n- {vid: 60, name: staff, ipv6: {scope: none, allocation: none, resolver: none, transition: none}, " \
+           "ipv4: {scope: none, allocation: none, resolver: none, transition: none}}\nssids: []\nprefixes: []\n"
+
+    preview = noc_client.post("/plan/import/", {"action": "check", "text": plan}).content.decode()
+
+    assert "VLAN 50 guests: 3 devices of 2 participants lose their registration for it." in preview
+    assert Device.objects.filter(vlans__vid=50).count() == 3
