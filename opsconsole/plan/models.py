@@ -213,7 +213,19 @@ class Prefix(PlanModel):
         try:
             self.network = str(parse_network(self.network))
         except ValidationError:
-            pass  # clean_fields has already said why
+            return  # clean_fields has already said why
+        if self.vlan_id is not None:
+            row = self.vlan.families.filter(family=self.family).first()
+            self.refuse_scope_none(row.scope if row else Scope.NONE, self.vlan)
+
+    def refuse_scope_none(self, scope: str, vlan: "Vlan") -> None:
+        """Clients cannot be numbered from a family the VLAN does not carry."""
+        if self.purpose == PrefixPurpose.CLIENTS and scope == Scope.NONE:
+            raise ValidationError({"vlan": ValidationError(
+                _("VLAN %(vlan)s has no %(family)s (its scope is none), so it has no %(family)s clients; set its "
+                  "%(family)s scope first or choose another VLAN."),
+                params={"vlan": vlan, "family": Family.label(self.family)},
+            )})
 
     def validate_unique(self, exclude=None) -> None:
         """Besides the unique network, no prefix may overlap another of its family anywhere in the plan."""
