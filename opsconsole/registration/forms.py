@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import Device, Participant, RegistrationSettings, lock_participants, registrable_vlans
+from .plan_view import registration_vlans
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -30,6 +31,17 @@ class DeviceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vlans"].queryset = registrable_vlans()
+        needing = registration_vlans()
+        if needing:
+            self.fields["vlans"].help_text = _(
+                "With none ticked, the device is registered for every VLAN whose SSIDs need a registration: %(vlans)s."
+            ) % {"vlans": "; ".join(f"{vlan} ({', '.join(ssids) or '-'})" for vlan, ssids in needing)}
+        if self.instance.pk is None:
+            self.initial["vlans"] = [vlan.pk for vlan, _ssids in needing]
+
+    def clean_vlans(self):
+        # A device registered for no VLAN would look registered while every VLAN says "not registered".
+        return self.cleaned_data["vlans"] or self.fields["vlans"].queryset
 
     def save_registration(self) -> Device | None:
         """Validate and save under the participant's lock, so parallel requests cannot pass the device limit together;

@@ -130,9 +130,10 @@ class DeviceState(models.TextChoices):
     REGISTERED = "registered", _("registered")
     EXPIRED = "expired", _("expired")
     EVENT_OVER = "event-over", _("event over")
+    NO_VLAN = "no-vlan", _("not registered")
 
 
-STATE_BADGE = {DeviceState.REGISTERED: "ok", DeviceState.EXPIRED: "warn", DeviceState.EVENT_OVER: "bad"}
+STATE_BADGE = {DeviceState.REGISTERED: "ok", DeviceState.EXPIRED: "warn", DeviceState.EVENT_OVER: "bad", DeviceState.NO_VLAN: "bad"}
 
 
 class DeviceQuerySet(models.QuerySet):
@@ -218,6 +219,8 @@ class Device(models.Model):
             return DeviceState.EVENT_OVER
         if self.expires_at is not None and self.expires_at <= now:
             return DeviceState.EXPIRED
+        if not self.vlans.all():
+            return DeviceState.NO_VLAN
         return DeviceState.REGISTERED
 
 
