@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from .forms import PortalDeviceForm
 from .mac import is_locally_administered
 from .models import Device, NeighbourEntry, Participant, PortalRegistration, RegistrationSettings, SignInCode, Source
+from .views import remove_after_confirmation
 
 SESSION_KEY = "portal_participant"
 NEIGHBOUR_FRESH = timedelta(minutes=15)
@@ -136,13 +137,8 @@ def device_edit(request, participant: Participant, pk: int):
 
 
 @participant_required
-@require_POST
 def device_remove(request, participant: Participant, pk: int):
-    device = _own_device(participant, pk)
-    with transaction.atomic():
-        device.delete()
-    messages.success(request, _("Removed %(mac)s.") % {"mac": device.mac})
-    return redirect(PORTAL)
+    return remove_after_confirmation(request, _own_device(participant, pk), PORTAL)
 
 
 def find_mac(request):

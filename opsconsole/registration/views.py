@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -125,14 +126,19 @@ def device_edit(request, pk: int):
 
 
 @staff_required
-@require_POST
 def device_remove(request, pk: int):
-    device = get_object_or_404(Device, pk=pk)
-    participant_id = device.participant_id
-    with transaction.atomic():
-        device.delete()
+    device = get_object_or_404(Device.objects.select_related("participant"), pk=pk)
+    back = reverse("registration:participant", kwargs={"pk": device.participant_id})
+    return remove_after_confirmation(request, device, back)
+
+
+def remove_after_confirmation(request, device: Device, back: str):
+    """GET asks, POST removes: one click on a list must not take a device off the network."""
+    if request.method != "POST":
+        return render(request, "registration/device_remove.html", {"device": device, "back": back})
+    device.delete()
     messages.success(request, _("Removed %(mac)s.") % {"mac": device.mac})
-    return redirect(f"/registration/participants/{participant_id}/")
+    return redirect(back)
 
 
 @staff_required
