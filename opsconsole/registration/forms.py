@@ -1,10 +1,10 @@
 """Forms for the helpdesk and the portal; every rule lives in the models, so these only choose fields."""
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Device, Participant, RegistrationSettings, lock_participants, registrable_vlans
+from .importer import MAX_BYTES, TOO_LARGE, decode_csv
+from .models import Device, Participant, RegistrationSettings, lock_participants, mac_taken_error, registrable_vlans
 from .plan_view import registration_vlans
 
 
@@ -55,8 +55,7 @@ class DeviceForm(forms.ModelForm):
             # The other registration has committed by now, so validating again names it.
             self.full_clean()
             if not self.errors:
-                self.add_error("mac", ValidationError(_("%(mac)s is already registered."), code="mac_taken",
-                                                      params={"mac": self.instance.mac}))
+                self.add_error("mac", mac_taken_error(self.instance.mac))
             return None
 
 
@@ -82,11 +81,18 @@ class RegistrationSettingsForm(forms.ModelForm):
 
 class CsvImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), required=False)
-    content = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The previewed file's text, posted back to import it.
+    content = forms.CharField(widget=forms.HiddenInput, required=False, max_length=MAX_BYTES,
+                              error_messages={"max_length": TOO_LARGE})
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            if upload.size > MAX_BYTES:  # refused before it is read
+                raise forms.ValidationError(TOO_LARGE)
+            cleaned["content"] = decode_csv(upload.read())
+        return cleaned
 
     def csv_text(self) -> str:
-        upload = self.cleaned_data.get("file")
-        if upload:
-            return upload.read().decode("utf-8-sig", errors="replace")
         return self.cleaned_data.get("content") or ""
-

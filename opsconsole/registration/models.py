@@ -30,6 +30,11 @@ def mac_validation_error(error: MacError) -> ValidationError:
     return ValidationError(MAC_MESSAGES[error.code], code=error.code, params={"value": error.mac})
 
 
+def mac_taken_error(mac: str) -> ValidationError:
+    """A MAC that another request registered at the same moment, whose owner this request cannot name."""
+    return ValidationError(_("%(mac)s is already registered."), code="mac_taken", params={"mac": mac})
+
+
 def registrable_vlans() -> models.QuerySet:
     """VLANs where registering a MAC changes anything: DHCPv4 by registration, or an SSID with MAC authentication."""
     return Vlan.objects.filter(
