@@ -143,7 +143,8 @@ class ParsedRow:
 def parse_csv(text: str) -> tuple[list[ParsedRow], str]:
     """Every record of the file, each with its CSV-level problem if any, and the header's problem: read before the
     import's transaction begins, so a large file never holds the database's write lock while it is parsed."""
-    reader = csv.DictReader(io.StringIO(text))
+    # newline="" lets the reader see every line ending (CR-only from old Macs too) and newlines inside quoted fields.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = reader.fieldnames
     except csv.Error:
@@ -160,7 +161,7 @@ def parse_csv(text: str) -> tuple[list[ParsedRow], str]:
             record = next(reader)
         except StopIteration:
             return rows, ""
-        except csv.Error:
+        except csv.Error:  # with the excel dialect and every line ending accepted, only an overlong field
             limit = csv.field_size_limit()
             rows.append(ParsedRow(number, {}, _("a field is longer than %(limit)s characters.") % {"limit": limit}))
             continue

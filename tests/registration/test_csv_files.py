@@ -87,3 +87,12 @@ def test_a_date_without_a_time_is_the_end_of_that_day_in_the_events_time_zone(he
     confirm(helpdesk_client, preview)
 
     assert Participant.objects.get().active_until == datetime(2026, 12, 5, 23, 59, 59, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def test_old_mac_line_endings_and_quoted_newlines_are_read(helpdesk_client, nowep_vlan):
+    text = HEADER.replace("\r\n", "\r") + 'Ann,"WIDE\r\nlab",ann@example.org,2030-09-01,,,,\rBob,WIDE,bob@example.org,2030-09-01,,,,\r'
+
+    preview = upload(helpdesk_client, text.encode())
+    confirm(helpdesk_client, preview)
+
+    assert sorted(Participant.objects.values_list("name", "affiliation")) == [("Ann", "WIDE\r\nlab"), ("Bob", "WIDE")]
