@@ -99,8 +99,11 @@ class Participant(models.Model):
         return (now or timezone.now()) >= self.active_until
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = self.searchable_text()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            # Under the lock a device registered meanwhile is either in the list read here or waits for this save.
+            lock_participants({self.pk})
+            self.search_text = self.searchable_text()
+            super().save(*args, **kwargs)
 
     def searchable_text(self) -> str:
         macs = list(self.devices.values_list("mac_digits", flat=True)) if self.pk else []

@@ -1,15 +1,12 @@
 """Registrations racing each other through a real HTTP server: no 500, the device and rate limits hold, search finds every MAC."""
 import threading
-from datetime import timedelta
 
 import httpx
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from opsconsole.nodes.models import GatewayNode
-from opsconsole.registration.models import Device, Participant, PortalRegistration, RegistrationSettings
-from opsconsole.registration.neighbours import record_neighbours
+from opsconsole.registration.models import Device, PortalRegistration, RegistrationSettings
 
 from .conftest import make_participant
 
@@ -98,3 +95,23 @@ def test_the_portal_rate_limit_holds_for_parallel_registrations_from_one_address
     # Every request came from 127.0.0.1: the address's limit is 2 an hour, whoever signed in.
     assert PortalRegistration.objects.count() == 2
     assert Device.objects.filter(participant__in=[carol, dave]).count() == 2
+
+
+def test_editing_a_participant_while_a_device_is_registered_keeps_every_mac_searchable(live_server, helpdesk_user, nowep_vlan):
+    cookies = session_cookies(helpdesk_user)
+    RegistrationSettings.objects.update_or_create(pk=1, defaults={"device_limit": ROUNDS})
+    participant = make_participant()
+    until = timezone.localtime(participant.active_until).strftime("%Y-%m-%dT%H:%M")
+    for round_number in range(ROUNDS):
+        mac = f"00:1b:63:00:03:{round_number:02x}"
+        post_together(live_server.url, [
+            (f"/registration/participants/{participant.pk}/devices/", {"mac": mac, "os": "other"}, cookies),
+            (f"/registration/participants/{participant.pk}/edit/", {
+                "name": "Carol Example", "affiliation": f"WIDE {round_number}", "email": "carol@example.org",
+                "active_from": timezone.localtime(participant.active_from).strftime("%Y-%m-%dT%H:%M"), "active_until": until,
+            }, cookies),
+        ])
+
+        participant.refresh_from_db()
+        assert participant.devices.filter(mac=mac).exists() and participant.affiliation == f"WIDE {round_number}"
+        assert mac.replace(":", "") in participant.search_text.splitlines(), round_number
