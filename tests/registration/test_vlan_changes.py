@@ -71,3 +71,7 @@ def test_a_yaml_import_that_drops_a_registered_vlan_says_so_in_its_preview(noc_c
 
     assert "VLAN 50 guests: 3 devices of 2 participants lose their registration for it." in preview
     assert Device.objects.filter(vlans__vid=50).count() == 3
+
+    assert noc_client.post("/plan/import/", {"action": "import", "text": plan}).status_code == 302
+    removals = AuditEntry.objects.filter(object_type="registration.Device", after={"vlans": []})
+    assert removals.count() == 3 and not Device.objects.filter(vlans__vid=50).exists()
