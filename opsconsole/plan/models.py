@@ -125,6 +125,13 @@ class VlanFamily(PlanModel):
             )
         if self.scope == Scope.NONE and self.allocation != Allocation.NONE:
             errors.setdefault("allocation", ValidationError(_("With scope none there are no addresses to hand out; choose allocation none.")))
+        if self.scope == Scope.NONE and self.vlan_id is not None:
+            clients = [p.network for p in self.vlan.prefixes.filter(purpose=PrefixPurpose.CLIENTS) if p.family == self.family]
+            if clients:
+                errors["scope"] = ValidationError(
+                    _("%(prefixes)s number this VLAN's %(family)s clients; move or delete them before choosing scope none."),
+                    params={"prefixes": ", ".join(sorted(clients)), "family": Family.label(self.family)},
+                )
         if self.scope == Scope.NONE and self.resolver != Resolver.NONE:
             errors["resolver"] = ValidationError(_("With scope none nothing tells clients a resolver; choose resolver none."))
         if self.family == Family.IPV4 and self.transition == Transition.NAT64:

@@ -28,3 +28,17 @@ def test_the_yaml_import_refuses_them_too(wide_plan):
         check_plan(text)
 
     assert refused.value.errors == [f"prefixes[0].vlan: {no_ipv4('dns64')}"]
+
+
+def test_a_vlan_with_ipv4_clients_cannot_drop_its_ipv4(noc_client, wide_plan):
+    vlan = Vlan.objects.get(vid=103)
+    clients = sorted(p.network for p in vlan.prefixes.filter(purpose="clients") if p.family == "ipv4")
+    data = {"vid": 103, "name": vlan.name, "purpose": vlan.purpose}
+    for row in vlan.families.all():
+        data |= {f"{row.family}-{name}": getattr(row, name) for name in ("scope", "resolver", "allocation", "transition")}
+    data |= {"ipv4-scope": "none", "ipv4-allocation": "none", "ipv4-resolver": "none", "ipv4-transition": "none"}
+
+    response = noc_client.post("/plan/vlans/103/", data)
+
+    assert clients and f"{', '.join(clients)} number this VLAN&#x27;s IPv4 clients" in response.content.decode()
+    assert vlan.families.get(family="ipv4").scope != "none"
