@@ -16,6 +16,7 @@ from opsconsole.core.client_address import client_address
 from .forms import PortalDeviceForm
 from .mac import is_locally_administered
 from .models import Device, NeighbourEntry, Participant, PortalRegistration, RegistrationSettings, SignInCode, Source
+from .views import remove_after_confirmation
 
 SESSION_KEY = "portal_participant"
 NEIGHBOUR_FRESH = timedelta(minutes=15)
@@ -54,7 +55,10 @@ def detected_mac(address: str) -> str | None:
 
 
 def rate_limited(participant: Participant, address: str) -> bool:
-    limit = RegistrationSettings.load().portal_registrations_per_hour
+    """Call inside the transaction that registers: locking the settings row makes portal registrations take turns,
+    so parallel requests cannot all count the same number of recent registrations."""
+    RegistrationSettings.load()
+    limit = RegistrationSettings.objects.select_for_update().get(pk=1).portal_registrations_per_hour
     recent = PortalRegistration.objects.filter(at__gte=timezone.now() - RATE_WINDOW)
     return (
         recent.filter(participant=participant).count() >= limit
@@ -102,36 +106,29 @@ def home(request, participant: Participant):
     })
 
 
-def _register(request, participant: Participant, data) -> tuple[PortalDeviceForm, Device | None]:
-    form = PortalDeviceForm(data, instance=Device(participant=participant, source=Source.SELF_SERVICE,
-                                                  registered_by=request.user if request.user.is_authenticated else None))
-    if not form.is_valid():
-        return form, None
-    with transaction.atomic():
-        device = form.save()
-        PortalRegistration.objects.create(participant=participant, source_address=client_address(request) or "::")
-    return form, device
-
-
 @participant_required
 @require_POST
+@transaction.atomic
 def register(request, participant: Participant):
-    if rate_limited(participant, client_address(request)):
+    address = client_address(request)
+    if rate_limited(participant, address):
         messages.error(request, _("Too many registrations in the last hour from you or from this address; try again later or ask the helpdesk."))
         return redirect(PORTAL)
     data = request.POST.copy()
     if data.get("this_device"):
         # Never trust a posted MAC for "this device": look it up again from the connection.
-        data["mac"] = detected_mac(client_address(request)) or ""
+        data["mac"] = detected_mac(address) or ""
         if not data["mac"]:
             messages.error(request, _("We could not see this device's MAC address; enter it by hand (see how to find it)."))
             return redirect(f"{PORTAL}find-mac/")
-    form, device = _register(request, participant, data)
+    form = PortalDeviceForm(data, instance=Device(participant=participant, source=Source.SELF_SERVICE,
+                                                  registered_by=request.user if request.user.is_authenticated else None))
+    device = form.save_registration()
     if device is None:
         return render(request, "registration/portal/home.html", {
-            "participant": participant, "devices": participant.devices.all(), "form": form,
-            "detected": detected_mac(client_address(request)),
+            "participant": participant, "devices": participant.devices.all(), "form": form, "detected": detected_mac(address),
         }, status=400)
+    PortalRegistration.objects.create(participant=participant, source_address=address or "::")
     messages.success(request, _("Registered %(mac)s.") % {"mac": device.mac})
     if is_locally_administered(device.mac):
         messages.warning(request, _("This is a private (randomised) address; see below how to keep it fixed for this network."))
@@ -147,21 +144,14 @@ def _own_device(participant: Participant, pk: int) -> Device:
 def device_edit(request, participant: Participant, pk: int):
     device = _own_device(participant, pk)
     form = PortalDeviceForm(request.POST or None, instance=device)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
+    if request.method == "POST" and form.save_registration() is not None:
         return redirect(PORTAL)
     return render(request, "registration/portal/device.html", {"form": form, "device": device}, status=400 if form.errors else 200)
 
 
 @participant_required
-@require_POST
 def device_remove(request, participant: Participant, pk: int):
-    device = _own_device(participant, pk)
-    with transaction.atomic():
-        device.delete()
-    messages.success(request, _("Removed %(mac)s.") % {"mac": device.mac})
-    return redirect(PORTAL)
+    return remove_after_confirmation(request, _own_device(participant, pk), PORTAL)
 
 
 def find_mac(request):

@@ -1,6 +1,6 @@
 """Keeps the DHCP nodes' intents and the audit trail in step with registrations, whatever channel changed them."""
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from opsconsole.audit.models import AuditEntry
@@ -66,6 +66,26 @@ def dhcp_service_changed(sender, instance: DhcpService, raw: bool = False, **kwa
 def dhcp_service_deleted(sender, instance: DhcpService, **kwargs) -> None:
     # The node loses its dhcp role: its Kea must stop serving those subnets. Gone with its node, nothing to do.
     mark_nodes_dirty([instance.node_id], "DHCP service removed")
+
+
+@receiver(pre_save, sender=Vlan, dispatch_uid="registration-vlan-vid-before")
+def remember_vid(sender, instance: Vlan, raw: bool = False, **kwargs) -> None:
+    instance._vid_before = None if raw or instance.pk is None else (
+        Vlan.objects.filter(pk=instance.pk).values_list("vid", flat=True).first())
+
+
+@receiver(post_save, sender=Vlan, dispatch_uid="registration-vlan-renumbered")
+def vlan_renumbered(sender, instance: Vlan, raw: bool = False, **kwargs) -> None:
+    before = getattr(instance, "_vid_before", None)
+    if not raw and before is not None and before != instance.vid:
+        DhcpService.follow_renumbering(before, instance.vid)
+
+
+@receiver(pre_delete, sender=Vlan, dispatch_uid="registration-vlan-deleted")
+def vlan_deleted(sender, instance: Vlan, **kwargs) -> None:
+    # The cascade would drop the registrations silently; removing them one by one audits each device's change.
+    for device in Device.objects.filter(vlans=instance):
+        device.vlans.remove(instance)
 
 
 @receiver(heartbeat_received, dispatch_uid="registration-neighbours")

@@ -3,7 +3,7 @@ import pytest
 from django.db import models
 
 from opsconsole.nodes.models import GatewayNode
-from opsconsole.plan.choices import Allocation, Family, PrefixPurpose
+from opsconsole.plan.choices import Allocation, Family, PrefixPurpose, Scope
 from opsconsole.plan.models import Prefix, Vlan, VlanFamily
 from opsconsole.registration.models import DhcpService
 from tests.registration.conftest import nowep_vlan  # noqa: F401  (a fixture)
@@ -87,7 +87,7 @@ CHANGES = {
 
 def other_vlan() -> Vlan:
     vlan = Vlan.objects.create(vid=50, name="other")
-    VlanFamily.objects.create(vlan=vlan, family=Family.IPV4, allocation=Allocation.DHCPV4_OPEN)
+    VlanFamily.objects.create(vlan=vlan, family=Family.IPV4, scope=Scope.GLOBAL, allocation=Allocation.DHCPV4_OPEN)
     return vlan
 
 
