@@ -66,16 +66,20 @@ def rate_limited(participant: Participant, address: str) -> bool:
     )
 
 
-def redeem(code: str) -> SignInCode | None:
-    """Use up CODE if it is unused, unexpired and its participant's event is still on."""
+def redeem(request, code: str) -> bool:
+    """Use up CODE if it is unused, unexpired and its participant's event is still on, and give the session to its
+    participant first, so the trail records that participant as the one who used it."""
     now = timezone.now()
     with transaction.atomic():
         found = SignInCode.objects.select_for_update().filter(
             code=code, used_at=None, expires_at__gt=now, participant__active_until__gt=now).first()
-        if found:
-            found.used_at = now
-            found.save(update_fields=["used_at"])
-    return found
+        if found is None:
+            return False
+        request.session.cycle_key()
+        request.session[SESSION_KEY] = found.participant_id
+        found.used_at = now
+        found.save(update_fields=["used_at"])
+    return True
 
 
 def sign_in(request):
@@ -83,10 +87,7 @@ def sign_in(request):
     if request.method == "POST":
         code = request.POST.get("code", "").strip().upper().replace(" ", "").replace("-", "")
         # Throttled like the password sign-ins (django-axes): a code names no account, so failures count per address.
-        found = redeem(code) if AxesProxyHandler.is_allowed(request, {}) else None
-        if found:
-            request.session.cycle_key()
-            request.session[SESSION_KEY] = found.participant_id
+        if AxesProxyHandler.is_allowed(request, {}) and redeem(request, code):
             return redirect(PORTAL)
         # Axes records the failure and, at the limit, the middleware answers with the lockout page instead.
         user_login_failed.send(sender=__name__, credentials={}, request=request)
