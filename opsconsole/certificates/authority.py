@@ -188,11 +188,12 @@ def _payload_uuid(namespace: uuid.UUID, what: str) -> str:
     return str(uuid.uuid5(namespace, what)).upper()
 
 
-def apple_profile(*, identifier: str, organisation: str, ssids: Sequence[str], server_name: str, identity: str,
+def apple_profile(*, identifier: str, organisation: str, ssids: Sequence[tuple[str, bool]], server_name: str,
+                  identity: str,
                   bundle: bytes, ca: x509.Certificate) -> bytes:
     """An Apple configuration profile (.mobileconfig): the CA as a trust anchor, the PKCS#12 identity (its password
     is asked for at installation, so the profile alone does not open it) and one Wi-Fi payload per SSID joining
-    with EAP-TLS and trusting only `server_name` signed by this CA."""
+    with EAP-TLS and trusting only `server_name` signed by this CA. `ssids` are (ESSID, hidden) pairs."""
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, identifier)
     root_uuid, identity_uuid = _payload_uuid(namespace, "root"), _payload_uuid(namespace, "identity")
     content = [
@@ -203,11 +204,11 @@ def apple_profile(*, identifier: str, organisation: str, ssids: Sequence[str], s
          "PayloadIdentifier": f"{identifier}.identity", "PayloadDisplayName": identity,
          "PayloadCertificateFileName": "identity.p12", "PayloadContent": bundle},
     ]
-    for ssid in ssids:
+    for ssid, hidden in ssids:
         content.append({
             "PayloadType": "com.apple.wifi.managed", "PayloadVersion": 1,
             "PayloadUUID": _payload_uuid(namespace, f"wifi:{ssid}"), "PayloadIdentifier": f"{identifier}.wifi.{ssid}",
-            "PayloadDisplayName": ssid, "SSID_STR": ssid, "HIDDEN_NETWORK": False, "AutoJoin": True,
+            "PayloadDisplayName": ssid, "SSID_STR": ssid, "HIDDEN_NETWORK": hidden, "AutoJoin": True,
             "EncryptionType": "WPA2", "PayloadCertificateUUID": identity_uuid,
             "EAPClientConfiguration": {
                 "AcceptEAPTypes": [EAP_TLS], "UserName": identity, "TLSTrustedServerNames": [server_name],
@@ -216,6 +217,6 @@ def apple_profile(*, identifier: str, organisation: str, ssids: Sequence[str], s
         })
     return plistlib.dumps({
         "PayloadType": "Configuration", "PayloadVersion": 1, "PayloadIdentifier": identifier,
-        "PayloadUUID": _payload_uuid(namespace, "profile"), "PayloadDisplayName": ", ".join(ssids),
+        "PayloadUUID": _payload_uuid(namespace, "profile"), "PayloadDisplayName": ", ".join(s for s, _ in ssids),
         "PayloadOrganization": organisation, "PayloadRemovalDisallowed": False, "PayloadContent": content,
     })

@@ -110,12 +110,12 @@ def test_the_directory_names_match_openssls_hashes(common_name, tmp_path):
 def test_the_apple_profile_joins_each_ssid_with_eap_tls_and_this_ca(ca, client):
     bundle = authority.pkcs12_bundle(*client, ca[1], "pw-123456", "phone")
     profile = plistlib.loads(authority.apple_profile(
-        identifier="org.example.camp.device-7", organisation="WIDE camp", ssids=["widecamp", "widecamp-a"],
+        identifier="org.example.camp.device-7", organisation="WIDE camp", ssids=[("widecamp", False), ("widecamp-a", True)],
         server_name="radius.camp.example", identity="00:1b:63:00:00:42", bundle=bundle, ca=ca[1]))
 
     payloads = {p["PayloadType"]: p for p in profile["PayloadContent"]}
     wifi = [p for p in profile["PayloadContent"] if p["PayloadType"] == "com.apple.wifi.managed"]
-    assert [p["SSID_STR"] for p in wifi] == ["widecamp", "widecamp-a"]
+    assert [(p["SSID_STR"], p["HIDDEN_NETWORK"]) for p in wifi] == [("widecamp", False), ("widecamp-a", True)]
     eap = wifi[0]["EAPClientConfiguration"]
     assert eap["AcceptEAPTypes"] == [13] and eap["TLSTrustedServerNames"] == ["radius.camp.example"]
     assert wifi[0]["PayloadCertificateUUID"] == payloads["com.apple.security.pkcs12"]["PayloadUUID"]

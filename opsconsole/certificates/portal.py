@@ -1,0 +1,40 @@
+"""The participant's certificates in the portal: get one per device, "I forgot my certificate", revoke, set-up steps."""
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opsconsole.registration.models import Participant
+from opsconsole.registration.portal import participant_required
+
+from .forms import CertificateRequestForm
+from .issuing import eap_tls_ssids
+from .models import CertificateAuthority, IssuedCertificate, Kind, RevocationReason
+from .views import issue_response
+
+
+@participant_required
+def certificates(request, participant: Participant):
+    devices = participant.devices.prefetch_related("certificates")
+    rows = [{"device": device, "current": device.certificates.valid().first()} for device in devices]
+    return render(request, "certificates/portal.html", {
+        "participant": participant, "rows": rows, "form": CertificateRequestForm(),
+        "ca": CertificateAuthority.load(), "ssids": [essid for essid, _hidden in eap_tls_ssids()],
+    })
+
+
+@participant_required
+@require_POST
+def issue(request, participant: Participant, pk: int):
+    device = get_object_or_404(participant.devices, pk=pk)
+    return issue_response(request, device, CertificateRequestForm(request.POST)) or redirect("certificates-portal:list")
+
+
+@participant_required
+@require_POST
+def revoke(request, participant: Participant, pk: int):
+    certificate = get_object_or_404(IssuedCertificate, pk=pk, participant=participant, kind=Kind.CLIENT)
+    if certificate.revoked_at is None:
+        certificate.revoke(RevocationReason.REQUESTED)
+        messages.success(request, _("Revoked the certificate of %(mac)s.") % {"mac": certificate.device_mac})
+    return redirect("certificates-portal:list")
