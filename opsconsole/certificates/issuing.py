@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from opsconsole.plan.choices import Authentication
 from opsconsole.plan.models import Ssid
-from opsconsole.registration.models import Device
+from opsconsole.registration.models import Device, Participant, new_code
 
 from . import authority
-from .models import CRL_REASON, CertificateAuthority, IssuedCertificate, Kind, RevocationReason
+from .models import CRL_REASON, CertificateAuthority, IssuedCertificate, Kind, RevocationReason, WifiPassword
+from .nt_hash import nt_hash
 
 # FreeRADIUS refuses everyone once the CRL's next update has passed; a week leaves room for a node that was off.
 CRL_VALIDITY = timedelta(days=7)
@@ -129,3 +130,15 @@ def radius_tls_files(now: datetime | None = None) -> dict[str, bytes]:
     }
     files.update({f"ca/{name}": content for name, content in authority.ca_directory(ca.x509(), current_crl(now)).items()})
     return files
+
+
+def new_wifi_password(participant: Participant) -> tuple[str, str]:
+    """A fresh random password (about 79 bits: MSCHAPv2 exchanges can be cracked offline, so no person-chosen
+    ones) replacing any earlier one; returns (user name, password). Only the NT hash is stored."""
+    password = new_code() + new_code()
+    record = WifiPassword.objects.filter(participant=participant).first() or WifiPassword(
+        participant=participant, username=f"p{participant.pk}")
+    record.nt_hash = nt_hash(password)
+    record.set_at = timezone.now()
+    record.save()
+    return record.username, password

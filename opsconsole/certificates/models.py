@@ -143,3 +143,21 @@ class IssuedCertificate(models.Model):
             certificate=authority.pem(certificate).decode(), not_before=certificate.not_valid_before_utc,
             not_after=certificate.not_valid_after_utc, **fields,
         )
+
+
+@audited(secret_fields=("nt_hash",))
+class WifiPassword(models.Model):
+    """A participant's password for PEAP-MSCHAPv2, for devices that cannot install a certificate. Only its NT hash
+    is kept: MSCHAPv2 needs that hash (or the password) on the server, so a crypt-style hash cannot serve it."""
+
+    participant = models.OneToOneField("registration.Participant", verbose_name=_("participant"),
+                                       on_delete=models.CASCADE, related_name="wifi_password")
+    username = models.CharField(_("Wi-Fi user name"), max_length=64, unique=True)
+    nt_hash = models.CharField(max_length=32)
+    set_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Wi-Fi password")
+
+    def __str__(self) -> str:
+        return f"Wi-Fi password of {self.participant}"

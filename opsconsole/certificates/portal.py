@@ -8,8 +8,8 @@ from opsconsole.registration.models import Participant
 from opsconsole.registration.portal import participant_required
 
 from .forms import CertificateRequestForm
-from .issuing import eap_tls_ssids
-from .models import CertificateAuthority, IssuedCertificate, Kind, RevocationReason
+from .issuing import eap_tls_ssids, new_wifi_password
+from .models import CertificateAuthority, IssuedCertificate, Kind, RevocationReason, WifiPassword
 from .views import issue_response
 
 
@@ -20,6 +20,7 @@ def certificates(request, participant: Participant):
     return render(request, "certificates/portal.html", {
         "participant": participant, "rows": rows, "form": CertificateRequestForm(),
         "ca": CertificateAuthority.load(), "ssids": [essid for essid, _hidden in eap_tls_ssids()],
+        "wifi_password": WifiPassword.objects.filter(participant=participant).first(),
     })
 
 
@@ -38,3 +39,16 @@ def revoke(request, participant: Participant, pk: int):
         certificate.revoke(RevocationReason.REQUESTED)
         messages.success(request, _("Revoked the certificate of %(mac)s.") % {"mac": certificate.device_mac})
     return redirect("certificates-portal:list")
+
+
+@participant_required
+@require_POST
+def wifi_password(request, participant: Participant):
+    """Shown once, on this response only; the console keeps its NT hash."""
+    username, password = new_wifi_password(participant)
+    response = render(request, "certificates/wifi_password.html", {
+        "username": username, "password": password, "ca": CertificateAuthority.load(),
+        "ssids": [essid for essid, _hidden in eap_tls_ssids()],
+    })
+    response["Cache-Control"] = "no-store"
+    return response

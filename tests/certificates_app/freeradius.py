@@ -36,7 +36,8 @@ def _ports_in_order(ports: list[int]):
 class FreeRadius:
     """`freeradius -f` on 127.0.0.1 and ::1 with its own auth, accounting and inner-tunnel ports."""
 
-    def __init__(self, directory: Path, tls: dict[str, Path]) -> None:
+    def __init__(self, directory: Path, tls: dict[str, Path], users: str = "") -> None:
+        """`users`: entries put first in the files module (mods-config/files/authorize)."""
         self.directory = directory
         self.auth_port, acct_port, inner_port = free_udp_port(), free_udp_port(), free_udp_port()
         shutil.copytree(DEBIAN_CONFIG, directory, symlinks=True)
@@ -52,6 +53,8 @@ class FreeRadius:
               (r"^[ \t]*certificate_file = .*$", f"certificate_file = {tls['certificate']}"),
               (r"^[ \t]*ca_file = .*$", f"ca_file = {tls['ca']}"),
               (r"^[ \t]*ca_path = .*$", f"ca_path = {tls['ca_path']}\ncheck_crl = yes"))
+        authorize = directory / "mods-config" / "files" / "authorize"
+        authorize.write_text(users + "\n" + authorize.read_text())
         self.process: subprocess.Popen | None = None
         self.log = directory / "radiusd.log"
 

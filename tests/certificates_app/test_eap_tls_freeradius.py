@@ -1,5 +1,6 @@
 """The real FreeRADIUS accepts a certificate the portal issued over EAP-TLS (eapol_test), and refuses it once it is
-revoked and the published CRL reaches FreeRADIUS's CA directory."""
+revoked and the published CRL reaches FreeRADIUS's CA directory; and PEAP-MSCHAPv2 against the stored NT hash."""
+import re
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ from cryptography import x509
 
 from opsconsole.certificates import authority
 from opsconsole.certificates.issuing import radius_tls_files
-from opsconsole.certificates.models import IssuedCertificate
+from opsconsole.certificates.models import IssuedCertificate, WifiPassword
 
 from .conftest import PASSWORD, issue_in_portal, open_bundle
 from .freeradius import FreeRadius, eapol_test
@@ -50,3 +51,23 @@ def test_eap_tls_with_an_issued_certificate_then_refused_after_revocation(client
         refused = eapol_test(radius, network, tmp_path / "eapol.conf")
         assert refused.returncode != 0 and "SUCCESS" not in refused.stdout
         assert "certificate revoked" in radius.log.read_text()
+
+
+def test_peap_mschapv2_with_the_password_the_portal_made_and_only_its_nt_hash(participant_client, participant,
+                                                                            eap_ssid, tmp_path):
+    tls = write_tls_files(tmp_path / "tls")
+    page = participant_client.post("/portal/certificates/wifi-password/").content.decode()
+    username, password = re.findall(r"<dt>(?:Identity \(user name\)|Password)</dt><dd><code>([^<]+)</code>", page)
+    stored = WifiPassword.objects.get(participant=participant)
+    users = f'{username} NT-Password := 0x{stored.nt_hash}\n'
+
+    def network(secret: str) -> str:
+        return "\n".join(['key_mgmt=WPA-EAP', 'eap=PEAP', f'identity="{username}"', 'anonymous_identity="anonymous"',
+                          f'password="{secret}"', 'phase2="auth=MSCHAPV2"', f'ca_cert="{tls["ca"]}"',
+                          'domain_match="radius.camp.example"'])
+
+    with FreeRadius(tmp_path / "raddb", tls, users=users) as radius:
+        accepted = eapol_test(radius, network(password), tmp_path / "eapol.conf")
+        assert accepted.returncode == 0 and "SUCCESS" in accepted.stdout, accepted.stdout[-3000:]
+        refused = eapol_test(radius, network(password[::-1]), tmp_path / "eapol.conf")
+        assert refused.returncode != 0 and "SUCCESS" not in refused.stdout
