@@ -101,18 +101,21 @@ def issue_client(ca_key: rsa.RSAPrivateKey, ca: x509.Certificate, subject: x509.
     return _issue(ca_key, ca, subject, ExtendedKeyUsageOID.CLIENT_AUTH, not_after, now)
 
 
-def build_crl(ca_key: rsa.RSAPrivateKey, ca: x509.Certificate, revoked: Iterable[Revoked], now: datetime.datetime,
-              valid_for: datetime.timedelta) -> x509.CertificateRevocationList:
-    """The CRL listing `revoked`. FreeRADIUS refuses every client once next_update has passed (allow_expired_crl is
-    off by default), so whoever publishes it must publish again well before `valid_for` runs out."""
+def build_crl(ca_key: rsa.RSAPrivateKey, ca: x509.Certificate, revoked: Iterable[Revoked],
+              last_update: datetime.datetime, next_update: datetime.datetime) -> x509.CertificateRevocationList:
+    """The CRL listing `revoked`, numbered by `last_update`. The same arguments give the same bytes (RSA PKCS#1 v1.5
+    signatures are deterministic), so a node intent carrying the CRL changes only when the CRL does.
+
+    FreeRADIUS refuses every client once next_update has passed (allow_expired_crl is off by default), so whoever
+    publishes it must publish a new one well before then."""
     builder = (
         x509.CertificateRevocationListBuilder().issuer_name(ca.subject)
-        .last_update(now).next_update(now + valid_for)
-        # Seconds since the epoch: increases with every build without a counter to keep.
-        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .last_update(last_update).next_update(next_update)
+        # Microseconds since the epoch: a later CRL has a larger number without a counter to keep.
+        .add_extension(x509.CRLNumber(int(last_update.timestamp() * 1_000_000)), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
     )
-    for entry in revoked:
+    for entry in sorted(revoked, key=lambda entry: entry.serial):
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder().serial_number(entry.serial).revocation_date(entry.revoked_at)
             .add_extension(x509.CRLReason(entry.reason), critical=False).build()
@@ -174,10 +177,11 @@ def pkcs12_bundle(key: rsa.RSAPrivateKey, certificate: x509.Certificate, ca: x50
 
     Encrypted with PBE-SHA1-3DES and a SHA-1 MAC, not cryptography's BestAvailableEncryption (PBES2, AES-256,
     SHA-256 MAC): iOS before 17, macOS before 14, Windows before 10 1709 and several Android releases refuse those
-    files with "wrong password". The file is handed over once and its strength is the password's anyway.
+    files with "wrong password". The file is handed over once and its strength is the password's anyway. 2048
+    rounds: OpenSSL's own count for this format, the one every importer has been tested with.
     """
     encryption = (
-        serialization.PrivateFormat.PKCS12.encryption_builder().kdf_rounds(50_000)
+        serialization.PrivateFormat.PKCS12.encryption_builder().kdf_rounds(2048)
         .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC).hmac_hash(hashes.SHA1())
         .build(password.encode())
     )

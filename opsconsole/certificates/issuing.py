@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -55,6 +55,8 @@ def issue_for_device(device: Device, *, password: str, file_format: str, issued_
     ca = CertificateAuthority.load()
     ca_certificate = ca.x509()
     with transaction.atomic():
+        # Two clicks at once must not leave two valid certificates for one device.
+        Device.objects.select_for_update().filter(pk=device.pk).first()
         for current in device.certificates.valid(now):
             current.revoke(RevocationReason.REISSUED, now)
         subject = authority.client_subject(ca.organisation, participant.name, device.mac)
@@ -93,14 +95,16 @@ def revoke_for_ended_events(now: datetime | None = None) -> int:
 
 
 def current_crl(now: datetime | None = None):
-    """The CRL as of now: every revoked certificate that has not expired yet."""
+    """Today's CRL: every revoked certificate still valid at the start of the day (UTC), dated by the day or by the
+    latest revocation. It stays byte for byte the same until a revocation or the next day, and is valid for
+    CRL_VALIDITY from the day's start, so a RADIUS node refreshed daily never holds an expired one."""
     now = now or timezone.now()
+    day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     ca = CertificateAuthority.load()
-    revoked = [
-        authority.Revoked(row.serial_number, row.revoked_at, CRL_REASON[row.revocation_reason])
-        for row in IssuedCertificate.objects.filter(revoked_at__isnull=False, not_after__gt=now)
-    ]
-    return authority.build_crl(ca.key(), ca.x509(), revoked, now, CRL_VALIDITY)
+    rows = IssuedCertificate.objects.filter(revoked_at__isnull=False, revoked_at__lte=now, not_after__gt=day)
+    revoked = [authority.Revoked(row.serial_number, row.revoked_at, CRL_REASON[row.revocation_reason]) for row in rows]
+    last_update = max([day, *(entry.revoked_at for entry in revoked)])
+    return authority.build_crl(ca.key(), ca.x509(), revoked, last_update, day + CRL_VALIDITY)
 
 
 def server_certificate(now: datetime | None = None) -> IssuedCertificate:

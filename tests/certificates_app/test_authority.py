@@ -60,12 +60,13 @@ def test_no_certificate_outlives_its_ca(ca):
 
 def test_the_crl_lists_the_revoked_serials_with_reasons_and_a_next_update(ca, client):
     revoked = authority.Revoked(client[1].serial_number, NOW, x509.ReasonFlags.superseded)
-    crl = authority.build_crl(*ca, [revoked], NOW, datetime.timedelta(days=7))
+    crl = authority.build_crl(*ca, [revoked], NOW, NOW + datetime.timedelta(days=7))
 
     assert crl.is_signature_valid(ca[1].public_key())
     entry = crl.get_revoked_certificate_by_serial_number(client[1].serial_number)
     assert entry.extensions.get_extension_for_class(x509.CRLReason).value.reason == x509.ReasonFlags.superseded
     assert crl.next_update_utc - crl.last_update_utc == datetime.timedelta(days=7)
+    assert authority.build_crl(*ca, [revoked], NOW, NOW + datetime.timedelta(days=7)) == crl
 
 
 def test_the_pkcs12_opens_with_its_password_only_and_uses_the_widely_readable_algorithms(ca, client, tmp_path):
@@ -88,7 +89,7 @@ def test_openssl_verifies_the_chain_and_refuses_the_revoked_client(ca, client, t
     assert subprocess.run([*verify, tmp_path / "client.pem"], capture_output=True).returncode == 0
 
     crl = authority.build_crl(*ca, [authority.Revoked(client[1].serial_number, NOW, x509.ReasonFlags.unspecified)],
-                              NOW, datetime.timedelta(days=1))
+                              NOW, NOW + datetime.timedelta(days=1))
     directory = tmp_path / "capath"
     directory.mkdir()
     for name, content in authority.ca_directory(ca[1], crl).items():

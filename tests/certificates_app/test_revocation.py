@@ -66,6 +66,21 @@ def test_the_ca_and_crl_are_public_and_the_crl_lists_revoked_serials(participant
     assert crl.next_update_utc > timezone.now() + timedelta(days=6)
 
 
+def test_the_radius_files_change_only_when_a_certificate_is_revoked(participant_client, device):
+    issue_in_portal(participant_client, device)
+    before = radius_tls_files()
+    assert radius_tls_files() == before
+
+    IssuedCertificate.objects.get(kind=Kind.CLIENT).revoke(RevocationReason.REQUESTED)
+
+    after = radius_tls_files()
+    assert {name for name in before if before[name] != after[name]} == {name for name in before if name.endswith(".r0")}
+    older, newer = (x509.load_pem_x509_crl(files[name]) for files in (before, after) for name in files
+                    if name.endswith(".r0"))
+    assert newer.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number > \
+        older.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+
+
 def test_the_ca_key_is_encrypted_at_rest_and_never_in_the_audit_trail(db):
     call_command("init_ca", server_name="radius.example.net", stdout=(out := StringIO()))
 
@@ -73,8 +88,9 @@ def test_the_ca_key_is_encrypted_at_rest_and_never_in_the_audit_trail(db):
     assert "created: " in out.getvalue() and "radius.example.net" in out.getvalue()
     assert "PRIVATE KEY" not in ca.private_key and ca.key().public_key() == ca.x509().public_key()
     assert AuditEntry.objects.get(object_type="certificates.CertificateAuthority").after["private_key"] == "(secret)"
-    call_command("init_ca", stdout=(again := StringIO()))
+    call_command("init_ca", server_name="radius.example.org", stdout=(again := StringIO()))
     assert "existing: " in again.getvalue() and CertificateAuthority.objects.count() == 1
+    assert server_certificate().subject == "CN=radius.example.org"
 
 
 def test_the_radius_server_certificate_is_reused_then_renewed_before_it_expires(db):
