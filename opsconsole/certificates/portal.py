@@ -16,9 +16,10 @@ from .views import issue_response
 @participant_required
 def certificates(request, participant: Participant):
     devices = participant.devices.prefetch_related("certificates")
-    rows = [{"device": device, "current": device.certificates.valid().first()} for device in devices]
+    rows = [{"device": device, "current": device.certificates.valid().first(),
+             "form": CertificateRequestForm(auto_id=f"id_%s_{device.pk}")} for device in devices]
     return render(request, "certificates/portal.html", {
-        "participant": participant, "rows": rows, "form": CertificateRequestForm(),
+        "participant": participant, "rows": rows,
         "ca": CertificateAuthority.load(), "ssids": [essid for essid, _hidden in eap_tls_ssids()],
         "wifi_password": WifiPassword.objects.filter(participant=participant).first(),
     })
