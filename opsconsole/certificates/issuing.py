@@ -57,8 +57,7 @@ def issue_for_device(device: Device, *, password: str, file_format: str, issued_
     with transaction.atomic():
         # Two clicks at once must not leave two valid certificates for one device.
         Device.objects.select_for_update().filter(pk=device.pk).first()
-        for current in device.certificates.valid(now):
-            current.revoke(RevocationReason.REISSUED, now)
+        _revoke_all(device.certificates.all(), RevocationReason.REISSUED, now)
         subject = authority.client_subject(ca.organisation, participant.name, device.mac)
         key, certificate = authority.issue_client(ca.key(), ca_certificate, subject, participant.active_until, now)
         IssuedCertificate.record(certificate, Kind.CLIENT, participant=participant, device=device,
@@ -74,24 +73,24 @@ def issue_for_device(device: Device, *, password: str, file_format: str, issued_
     return Download(f"{name}.mobileconfig", "application/x-apple-aspen-config", profile)
 
 
-def revoke_device_certificates(device_id: int, reason: RevocationReason) -> int:
-    now = timezone.now()
+def _revoke_all(certificates, reason: RevocationReason, now: datetime) -> int:
+    """One by one, so each revocation is audited."""
     revoked = 0
-    for certificate in IssuedCertificate.objects.valid(now).filter(device_id=device_id):
+    for certificate in certificates.valid(now):
         certificate.revoke(reason, now)
         revoked += 1
     return revoked
 
 
+def revoke_device_certificates(device_id: int, reason: RevocationReason) -> int:
+    return _revoke_all(IssuedCertificate.objects.filter(device_id=device_id), reason, timezone.now())
+
+
 def revoke_for_ended_events(now: datetime | None = None) -> int:
     """Certificates of participants whose event ended, including events shortened after the certificate was issued."""
     now = now or timezone.now()
-    ended = IssuedCertificate.objects.valid(now).filter(kind=Kind.CLIENT, participant__active_until__lte=now)
-    revoked = 0
-    for certificate in ended:
-        certificate.revoke(RevocationReason.EVENT_OVER, now)
-        revoked += 1
-    return revoked
+    ended = IssuedCertificate.objects.filter(kind=Kind.CLIENT, participant__active_until__lte=now)
+    return _revoke_all(ended, RevocationReason.EVENT_OVER, now)
 
 
 def current_crl(now: datetime | None = None):

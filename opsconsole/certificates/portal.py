@@ -1,7 +1,5 @@
 """The participant's certificates in the portal: get one per device, "I forgot my certificate", revoke, set-up steps."""
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opsconsole.registration.models import Participant
@@ -9,8 +7,8 @@ from opsconsole.registration.portal import participant_required
 
 from .forms import CertificateRequestForm
 from .issuing import eap_tls_ssids, new_wifi_password
-from .models import CertificateAuthority, IssuedCertificate, Kind, RevocationReason, WifiPassword
-from .views import issue_response
+from .models import CertificateAuthority, IssuedCertificate, Kind, WifiPassword
+from .views import issue_response, revoke_on_request
 
 
 @participant_required
@@ -36,9 +34,7 @@ def issue(request, participant: Participant, pk: int):
 @require_POST
 def revoke(request, participant: Participant, pk: int):
     certificate = get_object_or_404(IssuedCertificate, pk=pk, participant=participant, kind=Kind.CLIENT)
-    if certificate.revoked_at is None:
-        certificate.revoke(RevocationReason.REQUESTED)
-        messages.success(request, _("Revoked the certificate of %(mac)s.") % {"mac": certificate.device_mac})
+    revoke_on_request(request, certificate)
     return redirect("certificates-portal:list")
 
 

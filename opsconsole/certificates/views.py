@@ -40,6 +40,12 @@ def issue_response(request, device: Device, form: CertificateRequestForm) -> Htt
     return attachment(download)
 
 
+def revoke_on_request(request, certificate: IssuedCertificate) -> None:
+    if certificate.revoked_at is None:
+        certificate.revoke(RevocationReason.REQUESTED)
+        messages.success(request, _("Revoked the certificate of %(mac)s.") % {"mac": certificate.device_mac})
+
+
 def ca_certificate(request):
     return HttpResponse(CertificateAuthority.load().certificate, content_type="application/x-x509-ca-cert")
 
@@ -61,9 +67,7 @@ def reissue(request, pk: int):
 @require_POST
 def revoke(request, pk: int):
     certificate = get_object_or_404(IssuedCertificate, pk=pk, kind=Kind.CLIENT)
-    if certificate.revoked_at is None:
-        certificate.revoke(RevocationReason.REQUESTED)
-        messages.success(request, _("Revoked the certificate of %(mac)s.") % {"mac": certificate.device_mac})
+    revoke_on_request(request, certificate)
     if certificate.participant_id is None:
         return redirect("certificates:expiring")
     return redirect("registration:participant", pk=certificate.participant_id)
