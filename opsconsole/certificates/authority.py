@@ -137,6 +137,7 @@ def name_hash(name: x509.Name) -> str:
     """OpenSSL's subject hash (`openssl x509 -hash`), which names the files of a CA directory (c_rehash): SHA-1 over
     the name's canonical encoding (values as lower-cased UTF8String with collapsed spaces, without the outer
     SEQUENCE header), first four bytes little-endian."""
+    # cryptography's private enum is its only way to force UTF8String (countries default to PrintableString).
     canonical = x509.Name([
         x509.RelativeDistinguishedName([
             x509.NameAttribute(a.oid, _canonical_value(str(a.value)), x509.name._ASN1Type.UTF8String)
