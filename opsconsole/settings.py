@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "opsconsole.nodes",
     "opsconsole.transition",
     "opsconsole.registration",
+    "opsconsole.certificates",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,7 @@ RECONCILE_SECONDS = float(os.environ.get("RECONCILE_SECONDS", "5"))
 CELERY_BEAT_SCHEDULE = {
     "reconcile-nodes": {"task": "opsconsole.nodes.tasks.reconcile_nodes", "schedule": RECONCILE_SECONDS},
     "expire-registrations": {"task": "opsconsole.registration.tasks.expire_registrations", "schedule": 60.0},
+    "revoke-certificates-of-ended-events": {"task": "opsconsole.certificates.tasks.revoke_certificates_of_ended_events", "schedule": 300.0},
 }
 
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given

@@ -10,6 +10,8 @@ urlpatterns = [
     path("audit/", include("opsconsole.audit.urls")),
     path("registration/", include("opsconsole.registration.urls")),
     path("portal/", include("opsconsole.registration.portal_urls")),
+    path("portal/certificates/", include("opsconsole.certificates.portal_urls")),
+    path("certificates/", include("opsconsole.certificates.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
