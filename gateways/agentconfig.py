@@ -59,6 +59,13 @@ DEBIAN_SERVICES: dict[str, ServiceSettings] = {
         reload='radvd --configtest --config {files} && kill -HUP "$(cat /run/radvd/radvd.pid)"',
         health='kill -0 "$(cat /run/radvd/radvd.pid)"',
     ),
+    # FreeRADIUS rereads clients and sites only on a restart (HUP reloads a few modules); -XC checks the installed
+    # tree with the node's real secrets file first, so a broken one never replaces the running server.
+    "freeradius": ServiceSettings(
+        Path("/etc/freeradius/3.0"),
+        reload="freeradius -XC -d /etc/freeradius/3.0 >/dev/null && systemctl restart freeradius",
+        health="systemctl is-active --quiet freeradius",
+    ),
     "bind": ServiceSettings(Path("/etc/bind"), reload="rndc reload", health="rndc status"),
     "nftables": ServiceSettings(
         Path("/etc/nftables.d"),

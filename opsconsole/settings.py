@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "opsconsole.nodes",
     "opsconsole.transition",
     "opsconsole.registration",
+    "opsconsole.radius",
 ]
 
 MIDDLEWARE = [
