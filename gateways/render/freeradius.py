@@ -240,6 +240,9 @@ def _database(role: dict) -> list[str]:
 # opsconsole/radius/views.py): these are FreeRADIUS's standard queries on them.
 _QUERIES = [
     "\tread_clients = no",
+    # FreeRADIUS's default plus the comma (harmless inside a quoted literal), so a stored reason reads as written;
+    # anything else outside this set is stored as =XX (opsconsole.radius.models.sql_unescape reads it back).
+    '\tsafe_characters = "@abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_: /,"',
     "\tauthcheck_table = radcheck",
     "\tauthreply_table = radreply",
     "\tgroupcheck_table = radgroupcheck",

@@ -68,6 +68,11 @@ class Nas(models.Model):
         return decrypt(self.secret_encrypted)
 
 
+def sql_unescape(stored: str) -> str:
+    """Text as rlm_sql received it: it stores each byte outside its safe characters as =XX (`=` itself as =3D)."""
+    return re.sub(rb"=([0-9A-F]{2})", lambda m: bytes([int(m.group(1), 16)]), stored.encode()).decode(errors="replace")
+
+
 class RadPostAuth(models.Model):
     """One answer FreeRADIUS gave (its radpostauth table), with the plain reason of a reject."""
 
@@ -90,5 +95,5 @@ class RadPostAuth(models.Model):
     @property
     def ssid(self) -> str:
         """The SSID from Called-Station-Id `BSSID:SSID`; empty if the NAS sent none."""
-        match = CALLED_STATION.fullmatch(self.calledstationid)
+        match = CALLED_STATION.fullmatch(sql_unescape(self.calledstationid))
         return match.group(2) if match else ""
