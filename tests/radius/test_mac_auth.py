@@ -117,6 +117,7 @@ def test_a_wrong_shared_secret_gets_no_answer(radius, plan):
     register("00:00:5e:10:0c:03", plan["vlan"])
 
     assert ask(radius, "00005e100c03", NOWEP, secret="not-the-secret").code == ""
+    assert any("invalid Message-Authenticator" in line for line in radius.log)
     assert ask(radius, "00005e100c03", NOWEP).code == "Access-Accept"
 
 
