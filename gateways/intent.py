@@ -340,6 +340,14 @@ _DHCP = {
         "slaac": (boolean, False),  # the plan gives addresses by RA/SLAAC rather than DHCPv6
     })), []),
 }
+def _host(value: Any, path: str) -> str:
+    """An IP address or a DNS name."""
+    try:
+        return address(None)(value, path)
+    except IntentError:
+        return dns_name(value, path)
+
+
 _DATABASE_IDENTIFIER = matching(re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}"), "a database identifier ([A-Za-z0-9_], at most 63)")
 _RADIUS = {
     "listen": (list_of(address(None), 1), ["::"]),
@@ -357,7 +365,7 @@ _RADIUS = {
     "database": (fields({
         "dialect": (choice("sqlite", "postgresql"), _REQUIRED),
         "sqlite_file": (_PATH, None),
-        "host": (one_of_or(("localhost",), address(None)), None),
+        "host": (_host, None),
         "port": (integer(1, 65535), 5432),
         "name": (_DATABASE_IDENTIFIER, None),
         "user": (_DATABASE_IDENTIFIER, None),

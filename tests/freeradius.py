@@ -16,6 +16,7 @@ from django.db import connection
 from gateways.intent import validate_intent
 from gateways.render.freeradius import overlay_debian_layout, render_freeradius, render_secrets
 
+from .gateways.render.conftest import write
 from .ports import free_port
 
 START_TIMEOUT = 20
@@ -54,9 +55,7 @@ def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], databas
         while inner_port in (auth_port, 18120):
             inner_port = free_port()
         rendered = directory / "rendered"
-        for file in render_freeradius(radius_intent(directory, clients, auth_port, inner_port)):
-            (rendered / file.path).parent.mkdir(parents=True, exist_ok=True)
-            (rendered / file.path).write_text(file.content)
+        write(render_freeradius(radius_intent(directory, clients, auth_port, inner_port)), rendered)
         secrets = directory / "secrets.conf"
         secrets.write_text(render_secrets(nas_secrets, database_password))
         secrets.chmod(0o600)
