@@ -1,9 +1,11 @@
 """MAC authentication against a real FreeRADIUS reading the test database: every notation, every reason, on commit."""
+import re
 import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from opsconsole.plan.choices import Authentication
 from opsconsole.plan.models import Ssid, Vlan
@@ -140,3 +142,19 @@ def test_a_helpdesk_registration_is_accepted_within_a_second_and_a_removal_rejec
     assert helpdesk_client.post(f"/registration/devices/{device.pk}/remove/").status_code == 302
     assert ask(radius, mac, NOWEP).code == "Access-Reject"
     assert outcome(mac).reason == "MAC not registered"
+
+
+def test_the_participant_page_shows_the_devices_radius_answers_with_their_reasons(radius, plan, helpdesk_client):
+    device = register("00:00:5e:10:0e:05", plan["vlan"])
+    ask(radius, "00005E100E05", NOWEP)
+    ask(radius, "00005E100E05", "camp-guest")
+    ask(radius, "00005E100E05", NOWEP, nas=OTHER)
+
+    page = helpdesk_client.get(f"/registration/participants/{device.participant.pk}/").content.decode()
+
+    section = page[page.index("RADIUS answers"):]
+    rows = re.findall(r"<tr><td>.*?</tr>", section, re.DOTALL)
+    assert len(rows) == 3
+    assert "unknown NAS" in rows[0] and "rejected" in rows[0]
+    assert "registered, but not for this SSID" in rows[1] and "camp-guest" in rows[1]
+    assert "accepted" in rows[2] and escape(NOWEP) in rows[2]
