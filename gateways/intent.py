@@ -370,6 +370,8 @@ _RADIUS = {
         "name": (_DATABASE_IDENTIFIER, None),
         "user": (_DATABASE_IDENTIFIER, None),
     }), _REQUIRED),
+    # A digest the console changes whenever a secret changes, so that the agent fetches the secrets again.
+    "secrets_version": (matching(re.compile(r"[0-9a-f]{0,64}"), "a hex digest"), ""),
     "clients": (list_of(fields({
         "id": (integer(1, 2**31 - 1), _REQUIRED),
         "name": (text, ""),

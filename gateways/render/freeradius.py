@@ -103,6 +103,8 @@ def _radiusd(intent: dict, role: dict) -> str:
         "}",
         "proxy_requests = no",
         "# NAS secrets and the database password: a section the agent writes, never part of the rendered files.",
+        # A new version changes this file, so the agent restarts FreeRADIUS once it has written the new secrets.
+        f"# secrets version {role['secrets_version'] or 'none'}",
         f"opsconsole_secrets_file = {role['secrets_file']}",
         "$INCLUDE ${opsconsole_secrets_file}",
         "$INCLUDE clients.conf",

@@ -3,7 +3,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Nas
+from .models import Nas, RadiusService
 
 
 class NasForm(forms.ModelForm):
@@ -37,3 +37,8 @@ class NasAdmin(admin.ModelAdmin):
     list_display = ("name", "address")
     search_fields = ("name", "address")
     filter_horizontal = ("ssids",)
+
+
+@admin.register(RadiusService)
+class RadiusServiceAdmin(admin.ModelAdmin):
+    list_display = ("node", "auth_port")

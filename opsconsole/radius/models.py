@@ -73,6 +73,37 @@ def sql_unescape(stored: str) -> str:
     return re.sub(rb"=([0-9A-F]{2})", lambda m: bytes([int(m.group(1), 16)]), stored.encode()).decode(errors="replace")
 
 
+def validate_listen(value) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("List at least one address to listen on, e.g. [\"::\"]."))
+    for address in value:
+        try:
+            ipaddress.ip_address(address)
+        except (TypeError, ValueError):
+            raise ValidationError(_("“%(value)s” is not an IPv4 or IPv6 address."), params={"value": address}) from None
+
+
+@audited()
+class RadiusService(models.Model):
+    """Makes a gateway node the RADIUS node: FreeRADIUS there reads the console's database."""
+
+    node = models.OneToOneField("nodes.GatewayNode", verbose_name=_("node"), on_delete=models.CASCADE,
+                                related_name="radius_service")
+    listen = models.JSONField(_("listen on"), default=list, validators=[validate_listen],
+                              help_text=_('Addresses FreeRADIUS answers on, e.g. ["::"] for all.'))
+    auth_port = models.PositiveIntegerField(_("authentication port"), default=1812)
+    database_host = models.CharField(
+        _("database host"), max_length=253, blank=True,
+        help_text=_("Where that node reaches the console's PostgreSQL; empty: the console's own setting."),
+    )
+
+    class Meta:
+        verbose_name = _("RADIUS service")
+
+    def __str__(self) -> str:
+        return f"RADIUS on {self.node}"
+
+
 class RadPostAuth(models.Model):
     """One answer FreeRADIUS gave (its radpostauth table), with the plain reason of a reject."""
 

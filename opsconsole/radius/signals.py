@@ -1,0 +1,25 @@
+"""Keeps RADIUS nodes' intents in step with the NAS inventory: clients and the secrets version live in the intent.
+
+Registrations need nothing here: FreeRADIUS reads them through the database views the moment they commit.
+"""
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from opsconsole.nodes.revisions import mark_nodes_dirty
+
+from .intents import radius_nodes
+from .models import Nas, RadiusService
+
+
+@receiver(post_save, sender=Nas, dispatch_uid="radius-nas-saved")
+@receiver(post_delete, sender=Nas, dispatch_uid="radius-nas-deleted")
+def nas_changed(sender, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        transaction.on_commit(lambda: mark_nodes_dirty(radius_nodes(), "NAS inventory changed"))
+
+
+@receiver(post_save, sender=RadiusService, dispatch_uid="radius-service-saved")
+def radius_service_changed(sender, instance: RadiusService, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        transaction.on_commit(lambda: mark_nodes_dirty([instance.node_id], "RADIUS service changed"))
