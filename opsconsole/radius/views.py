@@ -16,9 +16,12 @@ What the views mean (FreeRADIUS's standard rlm_sql semantics; gateways/render/fr
   secrets file, see gateways/render/freeradius.py; read_clients is off).
 Besides them, radius_device (MAC, expired 0/1), radius_ssid and radius_nas_ssid let the policy say why it rejects.
 
-A migration that changes a column these views read must drop them first and create them again (PostgreSQL refuses
-to alter a column a view uses): `drop_views` and `create_views` below.
+The views are derived objects, so every `migrate` drops them before it starts and creates them again when it ends
+(`drop_before_migrate`, `create_after_migrate`): other apps' migrations may then rebuild or alter the tables the
+views read, which SQLite ("error in view ...: no such table" while it remakes a table) and PostgreSQL ("cannot alter
+type of a column used by a view") would otherwise refuse. FreeRADIUS rejects while a migrate runs.
 """
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 
@@ -144,3 +147,17 @@ def create_tables(apps, schema_editor) -> None:
 def drop_tables(apps, schema_editor) -> None:
     for name in ("radpostauth", "radacct"):
         schema_editor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def drop_before_migrate(sender, using: str, **kwargs) -> None:
+    with connections[using].schema_editor() as editor:
+        drop_views(None, editor)
+
+
+def create_after_migrate(sender, using: str, **kwargs) -> None:
+    connection = connections[using]
+    if "radpostauth" not in connection.introspection.table_names():
+        return  # this app's tables are not migrated (yet, or any more): no views either
+    with connection.schema_editor() as editor:
+        drop_views(None, editor)
+        create_views(None, editor)
