@@ -33,8 +33,8 @@ _SECRET_REFERENCE = re.compile(r"\$\{opsconsole_secrets\.([a-z0-9_]+)\}")
 
 # MAC notations access points send: twelve digits, pairs separated by colons or dashes, any case.
 _MAC_REGEX = r"^([0-9a-f]{2})[-:]?([0-9a-f]{2})[-:]?([0-9a-f]{2})[-:]?([0-9a-f]{2})[-:]?([0-9a-f]{2})[-:]?([0-9a-f]{2})$"
-# Called-Station-Id is `BSSID:SSID` (RFC 3580 3.20), the BSSID in either separator style.
-_CALLED_STATION_REGEX = r"^([0-9a-f]{2}[-:]?){5}[0-9a-f]{2}:(.+)$"
+# Called-Station-Id is `BSSID:SSID` (RFC 3580 3.20), the BSSID in either separator style; group 2 is the SSID.
+CALLED_STATION_PATTERN = r"([0-9a-f]{2}[-:]?){5}[0-9a-f]{2}:(.+)"
 
 REASON_NOT_OFFERED = "MAC authentication is not offered on this SSID"
 REASON_UNKNOWN_NAS = "unknown NAS"
@@ -43,22 +43,13 @@ REASON_EXPIRED = "registration expired"
 REASON_WRONG_SSID = "registered, but not for this SSID"
 
 
-def client_name(client: dict) -> str:
-    """The FreeRADIUS client (and shortname) of a NAS: from its id, so no user text reaches the configuration."""
-    return f"nas{client['id']}"
-
-
-def secret_name(client: dict) -> str:
-    return f"nas{client['id']}"
+def nas_key(nas_id: int) -> str:
+    """A NAS's client name, shortname and secret name: from its id, so no user text reaches the configuration."""
+    return f"nas{nas_id}"
 
 
 def _path(name: str) -> str:
     return f"{ROOT}/{name}"
-
-
-def _address_line(key: str, address: str) -> str:
-    family = "ipv6addr" if ipaddress.ip_network(address).version == 6 else "ipv4addr"
-    return f"\t{family} = {address}" if key == "client" else f"\t\t{family} = {address}"
 
 
 def _radiusd(intent: dict, role: dict) -> str:
@@ -131,12 +122,12 @@ def _radiusd(intent: dict, role: dict) -> str:
 def _clients(intent: dict, role: dict) -> str:
     lines = header(intent, "radius")
     for client in role["clients"]:
-        name = client_name(client)
+        name = nas_key(client["id"])
         lines += [
             f"# {comment_text(client['name'])}",
             f"client {name} {{",
-            _address_line("client", client["address"]),
-            f"\tsecret = ${{{SECRETS_SECTION}.{secret_name(client)}}}",
+            f"\t{_family_key(client['address'])} = {client['address']}",
+            f"\tsecret = ${{{SECRETS_SECTION}.{name}}}",
             f"\tshortname = {name}",
             # Without a valid Message-Authenticator a request is dropped: a wrong secret gets no answer at all
             # (MAC authentication checks no password that a wrong secret would garble), and BlastRADIUS is closed.
@@ -147,69 +138,51 @@ def _clients(intent: dict, role: dict) -> str:
     return joined(lines)
 
 
-def _listen(role: dict, kind: str, port: int, addresses: list[str]) -> list[str]:
+Section = tuple[str, list]  # (name, items): an item is a line or a nested section
+
+
+def _lines(items: list, depth: int = 0) -> list[str]:
+    """Sections as FreeRADIUS writes them, one tab per level: braces always balance."""
     lines = []
-    for address in addresses:
-        lines += ["\tlisten {", f"\t\ttype = {kind}", _address_line("listen", address), f"\t\tport = {port}", "\t}"]
+    for item in items:
+        if isinstance(item, tuple):
+            name, body = item
+            lines += ["\t" * depth + f"{name} {{", *_lines(body, depth + 1), "\t" * depth + "}"]
+        else:
+            lines.append("\t" * depth + item)
     return lines
 
 
+def _family_key(address: str) -> str:
+    return "ipv6addr" if ipaddress.ip_network(address).version == 6 else "ipv4addr"
+
+
+def _listen(port: int, addresses: list[str]) -> list[Section]:
+    return [("listen", ["type = auth", f"{_family_key(address)} = {address}", f"port = {port}"]) for address in addresses]
+
+
+_DEFAULT_SITE: list[Section] = [
+    ("authorize", ["preprocess", "opsconsole_mac_auth", ("eap", ["ok = return"])]),
+    ("authenticate", ["eap"]),
+    ("post-auth", ["sql", ("Post-Auth-Type REJECT", ["sql", "attr_filter.access_reject", "eap"])]),
+]
+_INNER_TUNNEL: list[Section] = [
+    ("authorize", ["filter_username", "mschap", ("eap", ["ok = return"]), "pap"]),
+    ("authenticate", [("Auth-Type PAP", ["pap"]), ("Auth-Type MS-CHAP", ["mschap"]), "eap"]),
+    ("post-auth", [("Post-Auth-Type REJECT", ["attr_filter.access_reject"])]),
+]
+
+
 def _default_site(intent: dict, role: dict) -> str:
-    return joined(header(intent, "radius") + [
-        "server default {",
-        *_listen(role, "auth", role["auth_port"], role["listen"]),
-        "\tauthorize {",
-        "\t\tpreprocess",
-        "\t\topsconsole_mac_auth",
-        "\t\teap {",
-        "\t\t\tok = return",
-        "\t\t}",
-        "\t}",
-        "\tauthenticate {",
-        "\t\teap",
-        "\t}",
-        "\tpost-auth {",
-        "\t\tsql",
-        "\t\tPost-Auth-Type REJECT {",
-        "\t\t\tsql",
-        "\t\t\tattr_filter.access_reject",
-        "\t\t\teap",
-        "\t\t}",
-        "\t}",
-        "}",
-    ])
+    server = ("server default", [*_listen(role["auth_port"], role["listen"]), *_DEFAULT_SITE])
+    return joined(header(intent, "radius") + _lines([server]))
 
 
 def _inner_tunnel(intent: dict, role: dict) -> str:
     # Debian's eap module names this server for PEAP and TTLS; it listens on loopback only, on the intent's port
     # (Debian's own copy takes 127.0.0.1:18120 whatever else runs there).
-    return joined(header(intent, "radius") + [
-        "server inner-tunnel {",
-        *_listen(role, "auth", role["inner_tunnel_port"], ["127.0.0.1"]),
-        "\tauthorize {",
-        "\t\tfilter_username",
-        "\t\tmschap",
-        "\t\teap {",
-        "\t\t\tok = return",
-        "\t\t}",
-        "\t\tpap",
-        "\t}",
-        "\tauthenticate {",
-        "\t\tAuth-Type PAP {",
-        "\t\t\tpap",
-        "\t\t}",
-        "\t\tAuth-Type MS-CHAP {",
-        "\t\t\tmschap",
-        "\t\t}",
-        "\t\teap",
-        "\t}",
-        "\tpost-auth {",
-        "\t\tPost-Auth-Type REJECT {",
-        "\t\t\tattr_filter.access_reject",
-        "\t\t}",
-        "\t}",
-        "}",
-    ])
+    server = ("server inner-tunnel", [*_listen(role["inner_tunnel_port"], ["127.0.0.1"]), *_INNER_TUNNEL])
+    return joined(header(intent, "radius") + _lines([server]))
 
 
 def _database(role: dict) -> list[str]:
@@ -277,21 +250,16 @@ _QUERIES = [
 ]
 
 
+_POOL: Section = ("pool", ["start = 1", "min = 1", "max = 16", "spare = 4", "uses = 0", "retry_delay = 5", "lifetime = 0",
+                          "idle_timeout = 60"])
+
+
 def _sql_module(intent: dict, role: dict) -> str:
     return joined(header(intent, "radius") + [
         "sql {",
         *_database(role),
         *_QUERIES,
-        "\tpool {",
-        "\t\tstart = 1",
-        "\t\tmin = 1",
-        "\t\tmax = 16",
-        "\t\tspare = 4",
-        "\t\tuses = 0",
-        "\t\tretry_delay = 5",
-        "\t\tlifetime = 0",
-        "\t\tidle_timeout = 60",
-        "\t}",
+        *_lines([_POOL], 1),
         "}",
     ])
 
@@ -311,7 +279,7 @@ def _policy(intent: dict) -> str:
         "\t\tupdate control {",
         '\t\t\t&Tmp-String-0 := "%{tolower:%{1}:%{2}:%{3}:%{4}:%{5}:%{6}}"',
         "\t\t}",
-        f"\t\tif (&Called-Station-Id =~ /{_CALLED_STATION_REGEX}/i) {{",
+        f"\t\tif (&Called-Station-Id =~ /^{CALLED_STATION_PATTERN}$/i) {{",
         "\t\t\tupdate request {",
         '\t\t\t\t&Called-Station-SSID := "%{2}"',
         "\t\t\t}",
@@ -367,7 +335,7 @@ def _quoted(secret: str) -> str:
 def render_secrets(nas_secrets: dict[int, str], database_password: str) -> str:
     """The secrets file for `secrets_file`: NAS shared secrets by NAS id, and the database password."""
     lines = [f"{SECRETS_SECTION} {{", f"\t{DATABASE_PASSWORD} = {_quoted(database_password)}"]
-    lines += [f"\t{secret_name({'id': nas_id})} = {_quoted(secret)}" for nas_id, secret in sorted(nas_secrets.items())]
+    lines += [f"\t{nas_key(nas_id)} = {_quoted(secret)}" for nas_id, secret in sorted(nas_secrets.items())]
     return joined(lines + ["}"])
 
 

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gateways.render.freeradius import CALLED_STATION_PATTERN
 from opsconsole.audit.trail import audited
 from opsconsole.nodes.credentials import decrypt, encrypt
 from opsconsole.plan.models import Ssid
 
-# The same shape FreeRADIUS's policy reads (gateways/render/freeradius.py): a BSSID in either notation, then the SSID.
-CALLED_STATION = re.compile(r"([0-9a-f]{2}[-:]?){5}[0-9a-f]{2}:(.+)", re.IGNORECASE | re.DOTALL)
+CALLED_STATION = re.compile(CALLED_STATION_PATTERN, re.IGNORECASE | re.DOTALL)
 
 
 def normalise_nas_address(value: str) -> str:

@@ -43,6 +43,7 @@ def _views(vendor: str) -> dict[str, str]:
         "radius_device": f"SELECT d.mac AS mac, CASE WHEN {expired} THEN 1 ELSE 0 END AS expired FROM {devices}",
         "radius_ssid": f"SELECT s.id AS id, s.essid AS essid, {essid_hex} AS essid_hex, s.authentication AS authentication,"
                        " v.vid AS vid FROM plan_ssid s JOIN plan_vlan v ON v.id = s.vlan_id",
+        # 'nas<id>' is the FreeRADIUS client's shortname (gateways.render.freeradius.nas_key).
         "radius_nas_ssid": f"SELECT 'nas' || CAST(n.id AS TEXT) AS client, {essid_hex} AS essid_hex FROM radius_nas n"
                            " JOIN radius_nas_ssids ns ON ns.nas_id = n.id JOIN plan_ssid s ON s.id = ns.ssid_id",
         "radcheck": "SELECT d.id AS id, d.mac AS username, 'Auth-Type' AS attribute, ':=' AS op, 'Accept' AS value"
