@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from django.db import connection
-
 from gateways.intent import validate_intent
 from gateways.render.freeradius import overlay_debian_layout, render_freeradius, render_secrets
+from opsconsole.radius.intents import database_connection
 
 from .gateways.render.conftest import write
 from .ports import free_port
@@ -22,21 +21,12 @@ from .ports import free_port
 START_TIMEOUT = 20
 
 
-def database_settings() -> dict:
-    """The radius role's database: the test database Django is using now (SQLite file or PostgreSQL)."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return {"dialect": "sqlite", "sqlite_file": str(Path(settings["NAME"]).resolve())}
-    return {"dialect": "postgresql", "host": settings["HOST"] or "localhost", "port": int(settings["PORT"] or 5432),
-            "name": settings["NAME"], "user": settings["USER"]}
-
-
 def radius_intent(directory: Path, clients: list[dict], auth_port: int, inner_port: int) -> dict:
     return validate_intent({"schema": 1, "node": "radius-test", "description": "tests", "roles": {"radius": {
         "listen": ["127.0.0.1", "::1"], "auth_port": auth_port, "inner_tunnel_port": inner_port,
         "config_dir": str(directory / "raddb"), "log_dir": str(directory), "run_dir": str(directory),
         "run_as": "root", "reject_delay": 0, "secrets_file": str(directory / "secrets.conf"),
-        "database": database_settings(), "clients": clients,
+        "database": database_connection(), "clients": clients,
     }}})
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from django.db import connection
 
@@ -17,12 +18,13 @@ def radius_nodes() -> list[int]:
     return list(RadiusService.objects.values_list("node_id", flat=True))
 
 
-def _database(service: RadiusService) -> dict:
+def database_connection(host: str = "") -> dict:
+    """The radius role's database: the one the console uses now, reached at HOST if given."""
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
         # The embedded default: FreeRADIUS on the console's own machine opens the same file.
-        return {"dialect": "sqlite", "sqlite_file": str(settings["NAME"])}
-    return {"dialect": "postgresql", "host": service.database_host or settings["HOST"] or "localhost",
+        return {"dialect": "sqlite", "sqlite_file": str(Path(settings["NAME"]).resolve())}
+    return {"dialect": "postgresql", "host": host or settings["HOST"] or "localhost",
             "port": int(settings["PORT"] or 5432), "name": settings["NAME"], "user": settings["USER"]}
 
 
@@ -39,7 +41,7 @@ def radius_role(service: RadiusService) -> dict:
     return {
         "listen": service.listen,
         "auth_port": service.auth_port,
-        "database": _database(service),
+        "database": database_connection(service.database_host),
         "clients": [{"id": nas.pk, "name": nas.name, "address": nas.address} for nas in nases],
         "secrets_version": secrets_version(nases),
     }
