@@ -158,3 +158,17 @@ def test_the_participant_page_shows_the_devices_radius_answers_with_their_reason
     assert "unknown NAS" in rows[0] and "rejected" in rows[0]
     assert "registered, but not for this SSID" in rows[1] and "camp-guest" in rows[1]
     assert "accepted" in rows[2] and escape(NOWEP) in rows[2]
+
+
+@pytest.mark.parametrize("essid", ["%{exec:/bin/false}", "a'; DELETE FROM radpostauth; --", 'say "hi" \\ =3D'])
+def test_an_ssid_of_any_text_is_matched_byte_for_byte_and_stored_as_sent(radius, plan, essid):
+    vlan = Vlan.objects.create(vid=42, name="odd")
+    ssid = Ssid.objects.create(essid=essid, bands=["5GHz"], authentication=Authentication.MAC, vlan=vlan)
+    Nas.objects.get(pk=SERVING).ssids.add(ssid)
+    register("00:00:5e:10:0f:06", vlan)
+
+    answer = ask(radius, "00005e100f06", essid)
+
+    assert answer.code == "Access-Accept" and answer.attributes["Tunnel-Private-Group-Id"] == "42"
+    assert outcome("00:00:5e:10:0f:06").ssid == essid
+    assert ask(radius, "00005e100f06", essid + "x").code == "Access-Reject"
