@@ -31,8 +31,9 @@ def test_a_nas_is_added_with_its_secret_encrypted_and_never_shown_again(noc_clie
     assert nas.secret == SECRET and SECRET not in nas.secret_encrypted
     page = noc_client.get(f"/admin/radius/nas/{nas.pk}/change/").content.decode()
     assert SECRET not in page and nas.secret_encrypted not in page
-    entry = AuditEntry.objects.filter(object_type="radius.Nas").earliest("id")
-    assert entry.actor_label == "alice-noc" and entry.after["secret_encrypted"] == "(secret)"
+    entries = AuditEntry.objects.filter(object_type="radius.Nas").order_by("id")
+    assert entries[0].actor_label == "alice-noc" and entries[0].after["secret_encrypted"] == "(secret)"
+    assert entries.last().after == {"ssids": ["widecamp-nowep"]} and entries.last().actor_label == "alice-noc"
 
 
 def test_an_empty_new_secret_keeps_the_old_one_and_a_new_one_is_a_recorded_renewal(noc_client, nowep):
