@@ -52,8 +52,27 @@ def _path(name: str) -> str:
     return f"{ROOT}/{name}"
 
 
+Section = tuple[str, list]  # (name, items): an item is a line or a nested section
+
+
+def _lines(items: list, depth: int = 0) -> list[str]:
+    """Sections as FreeRADIUS writes them, one tab per level: braces always balance."""
+    lines = []
+    for item in items:
+        if isinstance(item, tuple):
+            name, body = item
+            lines += ["\t" * depth + f"{name} {{", *_lines(body, depth + 1), "\t" * depth + "}"]
+        else:
+            lines.append("\t" * depth + item)
+    return lines
+
+
+def _family_key(address: str) -> str:
+    return "ipv6addr" if ipaddress.ip_network(address).version == 6 else "ipv4addr"
+
+
 def _radiusd(intent: dict, role: dict) -> str:
-    security = [f"\tuser = {role['run_as']}", f"\tgroup = {role['run_as']}"] if role["run_as"] != "root" else []
+    security = [f"user = {role['run_as']}", f"group = {role['run_as']}"] if role["run_as"] != "root" else []
     return joined(header(intent, "radius") + [
         "prefix = /usr",
         "exec_prefix = /usr",
@@ -76,45 +95,25 @@ def _radiusd(intent: dict, role: dict) -> str:
         "cleanup_delay = 5",
         "max_requests = 16384",
         "hostname_lookups = no",
-        "log {",
-        "\tdestination = files",
-        "\tcolourise = no",
-        "\tfile = ${logdir}/radius.log",
-        "\tsyslog_facility = daemon",
-        "\tstripped_names = no",
-        "\tauth = no",
-        "}",
-        "checkrad = ${sbindir}/checkrad",
-        "security {",
-        *security,
-        "\tallow_core_dumps = no",
-        "\tmax_attributes = 200",
-        f"\treject_delay = {role['reject_delay']}",
-        "\tstatus_server = yes",
-        "}",
-        "proxy_requests = no",
-        "# NAS secrets and the database password: a section the agent writes, never part of the rendered files.",
-        # A new version changes this file, so the agent restarts FreeRADIUS once it has written the new secrets.
-        f"# secrets version {role['secrets_version'] or 'none'}",
-        f"opsconsole_secrets_file = {role['secrets_file']}",
-        "$INCLUDE ${opsconsole_secrets_file}",
-        "$INCLUDE clients.conf",
-        "thread pool {",
-        "\tstart_servers = 5",
-        "\tmax_servers = 32",
-        "\tmin_spare_servers = 3",
-        "\tmax_spare_servers = 10",
-        "\tmax_requests_per_server = 0",
-        "\tauto_limit_acct = no",
-        "}",
-        "modules {",
-        "\t$INCLUDE mods-enabled/",
-        "}",
-        "instantiate {",
-        "}",
-        "policy {",
-        "\t$INCLUDE policy.d/",
-        "}",
+        *_lines([
+            ("log", ["destination = files", "colourise = no", "file = ${logdir}/radius.log", "syslog_facility = daemon",
+                     "stripped_names = no", "auth = no"]),
+            "checkrad = ${sbindir}/checkrad",
+            ("security", [*security, "allow_core_dumps = no", "max_attributes = 200",
+                          f"reject_delay = {role['reject_delay']}", "status_server = yes"]),
+            "proxy_requests = no",
+            "# NAS secrets and the database password: a section the agent writes, never part of the rendered files.",
+            # A new version changes this file, so the agent restarts FreeRADIUS once it has written the new secrets.
+            f"# secrets version {role['secrets_version'] or 'none'}",
+            f"opsconsole_secrets_file = {role['secrets_file']}",
+            "$INCLUDE ${opsconsole_secrets_file}",
+            "$INCLUDE clients.conf",
+            ("thread pool", ["start_servers = 5", "max_servers = 32", "min_spare_servers = 3", "max_spare_servers = 10",
+                             "max_requests_per_server = 0", "auto_limit_acct = no"]),
+            ("modules", ["$INCLUDE mods-enabled/"]),
+            ("instantiate", []),
+            ("policy", ["$INCLUDE policy.d/"]),
+        ]),
         "$INCLUDE sites-enabled/",
     ])
 
@@ -123,38 +122,16 @@ def _clients(intent: dict, role: dict) -> str:
     lines = header(intent, "radius")
     for client in role["clients"]:
         name = nas_key(client["id"])
-        lines += [
-            f"# {comment_text(client['name'])}",
-            f"client {name} {{",
-            f"\t{_family_key(client['address'])} = {client['address']}",
-            f"\tsecret = ${{{SECRETS_SECTION}.{name}}}",
-            f"\tshortname = {name}",
+        lines += [f"# {comment_text(client['name'])}", *_lines([(f"client {name}", [
+            f"{_family_key(client['address'])} = {client['address']}",
+            f"secret = ${{{SECRETS_SECTION}.{name}}}",
+            f"shortname = {name}",
             # Without a valid Message-Authenticator a request is dropped: a wrong secret gets no answer at all
             # (MAC authentication checks no password that a wrong secret would garble), and BlastRADIUS is closed.
-            "\trequire_message_authenticator = yes",
-            "\tlimit_proxy_state = yes",
-            "}",
-        ]
+            "require_message_authenticator = yes",
+            "limit_proxy_state = yes",
+        ])])]
     return joined(lines)
-
-
-Section = tuple[str, list]  # (name, items): an item is a line or a nested section
-
-
-def _lines(items: list, depth: int = 0) -> list[str]:
-    """Sections as FreeRADIUS writes them, one tab per level: braces always balance."""
-    lines = []
-    for item in items:
-        if isinstance(item, tuple):
-            name, body = item
-            lines += ["\t" * depth + f"{name} {{", *_lines(body, depth + 1), "\t" * depth + "}"]
-        else:
-            lines.append("\t" * depth + item)
-    return lines
-
-
-def _family_key(address: str) -> str:
-    return "ipv6addr" if ipaddress.ip_network(address).version == 6 else "ipv4addr"
 
 
 def _listen(port: int, addresses: list[str]) -> list[Section]:
