@@ -350,7 +350,8 @@ def _host(value: Any, path: str) -> str:
 
 _DATABASE_IDENTIFIER = matching(re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}"), "a database identifier ([A-Za-z0-9_], at most 63)")
 _RADIUS = {
-    "listen": (list_of(address(None), 1), ["::"]),
+    # FreeRADIUS binds :: to IPv6 only, so "every address" takes both.
+    "listen": (list_of(address(None), 1), ["::", "0.0.0.0"]),
     "auth_port": (integer(1, 65535), 1812),
     # Debian's inner-tunnel takes 127.0.0.1:18120; a node running two servers gives each its own.
     "inner_tunnel_port": (integer(1, 65535), 18120),

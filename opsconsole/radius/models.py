@@ -73,6 +73,10 @@ def sql_unescape(stored: str) -> str:
     return re.sub(rb"=([0-9A-F]{2})", lambda m: bytes([int(m.group(1), 16)]), stored.encode()).decode(errors="replace")
 
 
+def every_address() -> list[str]:
+    return ["::", "0.0.0.0"]
+
+
 def validate_listen(value) -> None:
     if not isinstance(value, list) or not value:
         raise ValidationError(_("List at least one address to listen on, e.g. [\"::\"]."))
@@ -89,8 +93,9 @@ class RadiusService(models.Model):
 
     node = models.OneToOneField("nodes.GatewayNode", verbose_name=_("node"), on_delete=models.CASCADE,
                                 related_name="radius_service")
-    listen = models.JSONField(_("listen on"), default=list, validators=[validate_listen],
-                              help_text=_('Addresses FreeRADIUS answers on, e.g. ["::"] for all.'))
+    listen = models.JSONField(_("listen on"), default=every_address, validators=[validate_listen],
+                              help_text=_('Addresses FreeRADIUS answers on; ["::", "0.0.0.0"] is every address '
+                                          "(FreeRADIUS binds :: to IPv6 only)."))
     auth_port = models.PositiveIntegerField(_("authentication port"), default=1812)
     database_host = models.CharField(
         _("database host"), max_length=253, blank=True,

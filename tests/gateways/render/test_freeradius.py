@@ -85,3 +85,12 @@ def test_the_secrets_file_quotes_every_secret_and_refuses_control_characters():
     assert text == 'opsconsole_secrets {\n\tdatabase_password = ""\n\tnas1 = "plain"\n\tnas2 = "a\\"b\\\\c"\n}\n'
     with pytest.raises(ValueError):
         render_secrets({1: "line\nbreak"}, "")
+
+
+def test_by_default_freeradius_listens_on_every_ipv6_and_ipv4_address():
+    role = {key: value for key, value in radius_role().items() if key != "listen"}
+    files, checks = render_and_check(intent({"radius": role}, node="radius-1"))
+
+    site = by_path(files)["freeradius/sites-enabled/default"]
+    assert "ipv6addr = ::\n" in site and "ipv4addr = 0.0.0.0\n" in site  # :: alone would be IPv6 only
+    assert all(check.ok for check in checks)
