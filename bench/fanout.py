@@ -1,13 +1,16 @@
-"""Fan-out benchmark: seconds from one committed change to 100 agents running it, against a signed no-op to all 100.
+"""Fan-out benchmark: seconds from one committed change to 100 agents running it, against a signed no-op to all 100,
+then the same change with 5 agents black-holed: how long the healthy ones take.
 
-Run: .venv/bin/python bench/fanout.py [--agents N] [--workers N]
+Run as root: .venv/bin/python bench/fanout.py [--agents N] [--workers N] [--black-holed N]
 Everything is throwaway: a SQLite database and agent directories under a temporary directory, a Redis database
-number of its own, daphne and Celery workers and the agents as child processes, all stopped at the end.
+number of its own, daphne, Celery workers and beat and the agents as child processes, and an nftables table that
+drops the black-holed agents' packets, all removed at the end.
 """
 import argparse
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -16,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-PREFIXES = ("2001:db8:64::/96", "2001:db8:46::/96")
+PREFIXES = ("2001:db8:64::/96", "2001:db8:46::/96", "2001:db8:47::/96")
 PING_THREADS = 8
 
 
@@ -32,6 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes (solo pool each)")
+    parser.add_argument("--black-holed", type=int, default=5, help="agents whose port drops every packet")
     arguments = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="fanout-"))
     os.environ.update(
@@ -54,14 +58,22 @@ def main() -> None:
     console = Console(directory / "console")
     celery_app.conf.broker_url = console.redis.url  # before this process queues its first push
     agents = []
+    black_hole = BlackHole()
     try:
         console.server.start(r"Listening on TCP address")
         for _ in range(arguments.workers):
             console.start_worker()
+        console.beat.start(r"beat: Starting")  # reconcile retries what an agent did not answer, as in production
         start_agents(directory, arguments.agents, agents)
-        fanout = change_every_node(agents)
+        fanout = change_every_node(agents, PREFIXES[1])
         baseline = ping_every_agent(agents)
+        # Spread over the list, so their pushes are queued among the healthy ones'.
+        dropped = agents[::len(agents) // arguments.black_holed][:arguments.black_holed]
+        black_hole.drop([agent.node.agent_url.rsplit(":", 1)[1] for agent in dropped])
+        healthy = [agent for agent in agents if agent not in dropped]
+        with_black_holes = change_every_node(agents, PREFIXES[2], waiting_for=healthy)
     finally:
+        black_hole.remove()
         for agent in agents:
             agent.stop()
         console.stop()
@@ -70,6 +82,27 @@ def main() -> None:
     print(f"plan change, commit -> every agent runs the new hash: {fanout:.3f} s")
     print(f"signed no-op POST /v1/ping to every agent ({PING_THREADS} threads): {baseline:.3f} s")
     print(f"fan-out / no-op ratio: {fanout / baseline:.1f}")
+    print(f"plan change with {len(dropped)} agents black-holed, commit -> the {len(healthy)} healthy agents run "
+          f"the new hash: {with_black_holes:.3f} s")
+    print(f"healthy agents' convergence with {len(dropped)} black-holed / without: {with_black_holes / fanout:.1f}")
+
+
+class BlackHole:
+    """An nftables table of this process's own that silently drops packets to some loopback TCP ports."""
+
+    def __init__(self) -> None:
+        self.table = f"opsconsole_fanout_{os.getpid()}"
+        self.created = False
+
+    def drop(self, ports: list[str]) -> None:
+        rules = (f"table inet {self.table} {{\n chain input {{\n  type filter hook input priority -10;\n"
+                 f"  iif lo tcp dport {{ {', '.join(ports)} }} drop\n }}\n}}\n")
+        subprocess.run(["nft", "-f", "-"], input=rules, text=True, check=True)
+        self.created = True
+
+    def remove(self) -> None:
+        if self.created:
+            subprocess.run(["nft", "delete", "table", "inet", self.table], check=False)
 
 
 def start_agents(directory: Path, count: int, agents: list) -> None:
@@ -112,8 +145,9 @@ def applied_times(agents: list, prefix: str) -> list[float] | None:
     return times if all(times) else None
 
 
-def change_every_node(agents: list) -> float:
-    """One transaction changes every node's DNS64 prefix; seconds from its commit to the last agent's apply."""
+def change_every_node(agents: list, prefix: str, waiting_for: list | None = None) -> float:
+    """One transaction changes every node's DNS64 prefix to PREFIX; seconds from its commit to the last apply
+    among WAITING_FOR (every agent by default)."""
     from django.db import transaction
 
     from opsconsole.transition.models import Dns64Role
@@ -124,9 +158,10 @@ def change_every_node(agents: list) -> float:
         # Registered first, so it runs before the revisions are built and their pushes queued.
         transaction.on_commit(lambda: committed.append(time.time()))
         for role in Dns64Role.objects.all():
-            role.prefix = PREFIXES[1]
+            role.prefix = prefix
             role.save()
-    applied = wait_until(lambda: applied_times(agents, PREFIXES[1]), 300, "every agent applied the change", pause=0.5)
+    applied = wait_until(lambda: applied_times(waiting_for or agents, prefix), 300, "every agent applied the change",
+                         pause=0.5)
     return max(applied) - committed[0]
 
 

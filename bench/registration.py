@@ -205,8 +205,8 @@ def run(arguments: argparse.Namespace, directory: Path, cleanup: contextlib.Exit
     call_command("migrate", verbosity=0)
     console = Console(directory / "console")
     cleanup.callback(console.stop)
-    # The processes share this dict: run them as production does (docker-compose.yml), DEBUG off.
-    console.env.update(DEBUG="false", LOG_LEVEL="INFO")
+    # The processes share this dict: run them as production does (docker-compose.yml), DEBUG off, plain HTTP.
+    console.env.update(DEBUG="false", LOG_LEVEL="INFO", SECURE_COOKIES="false", SECURE_SSL_REDIRECT="false")
     celery_app.conf.broker_url = console.redis.url  # before this process queues its first push
     print(f"starting daphne and {arguments.workers} Celery worker(s)", flush=True)
     console.server.start(r"Listening on TCP address")

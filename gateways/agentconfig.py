@@ -1,7 +1,9 @@
 """Reads agent.toml: who the node is, how it authenticates, and where and how each daemon is installed."""
 
 import ipaddress
+import shlex
 import ssl
+import sys
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,26 +19,51 @@ class AgentConfigError(ValueError):
 
 @dataclass(frozen=True)
 class ServiceSettings:
-    """Where a daemon's files go in production and the shell commands that reload and health-check it.
+    """Where a daemon's files go in production and the shell commands that reload, health-check and tear it down.
 
-    `{files}` in a command stands for the service's installed files, quoted for the shell.
+    `{files}` in a command stands for the service's installed files, quoted for the shell; in `teardown`, run
+    once files of the service go away, for copies of the files that went (the installed ones are gone by then).
     An empty command means there is nothing to run at that stage.
     """
 
     directory: Path
     reload: str
     health: str
+    teardown: str = ""
+
+
+# Prints a Kea file's configuration without its subnets (and so without their pools and reservations).
+_WITHOUT_SUBNETS = shlex.quote(sys.executable) + " -c 'import json, sys; config = json.load(open(sys.argv[1])); " \
+    'print(json.dumps({server: {key: value for key, value in body.items() if key not in ("subnet4", "subnet6")} ' \
+    "for server, body in config.items()}))' {files}"
 
 
 def kea_service(directory: Path, control_socket: str) -> ServiceSettings:
     """Kea driven through its control socket: the running Kea checks the installed file (config-test, against the
-    node's real interfaces) before it reloads it (config-reload); health is status-get. Each step fails, printing
-    Kea's answer, unless the result is 0."""
+    node's real interfaces) before it reloads it (config-reload); health is status-get. Teardown gives Kea the
+    removed file's configuration without subnets (config-set), and Kea writes it where it reads its configuration
+    (config-write), so a restarted Kea starts, serving nothing. Each step fails, printing Kea's answer, unless
+    the result is 0."""
     kea = (f"kea() {{ answer=$(printf '%s' \"$1\" | socat -t 5 - UNIX-CONNECT:{control_socket}); "
            "echo \"$answer\" | grep -q '\"result\": 0' || { echo \"$answer\"; return 1; }; }; ")
     reload = kea + """kea "$(printf '{"command": "config-test", "arguments": %s}' "$(cat {files})")" """ \
         + """&& kea '{"command": "config-reload"}'"""
-    return ServiceSettings(directory, reload=reload, health=kea + """kea '{"command": "status-get"}'""")
+    teardown = kea + f"""kea "$(printf '{{"command": "config-set", "arguments": %s}}' "$({_WITHOUT_SUBNETS})")" """ \
+        + """&& kea '{"command": "config-write"}'"""
+    return ServiceSettings(directory, reload=reload, health=kea + """kea '{"command": "status-get"}'""", teardown=teardown)
+
+
+def _jool_tool(command: str) -> str:
+    """A loop over the installed Jool files running COMMAND with $tool set to the program for each file's mode."""
+    return 'for f in {files}; do case "$f" in *jool_siit.json) tool=jool_siit;; *) tool=jool;; esac; ' + command + "; done"
+
+
+_SHELL_SCRIPTS = ServiceSettings(
+    Path("/etc/opsconsole/iproute2"),
+    reload='for f in {files}; do sh "$f" || exit 1; done',
+    health="",
+    teardown='for f in {files}; do sh "$f" down || exit 1; done',
+)
 
 
 # Debian defaults; every field can be overridden under [services.NAME] in agent.toml.
@@ -45,12 +72,14 @@ DEBIAN_SERVICES: dict[str, ServiceSettings] = {
         Path("/etc/unbound/unbound.conf.d"),
         reload="unbound-control -c /etc/unbound/unbound.conf reload",
         health="unbound-control -c /etc/unbound/unbound.conf status",
+        teardown="unbound-control -c /etc/unbound/unbound.conf reload",
     ),
     "tayga": ServiceSettings(
         Path("/etc/tayga"),
         reload="start-stop-daemon --stop --quiet --pidfile /run/tayga.pid --retry 5;"
         " tayga --config {files} --pidfile /run/tayga.pid",
         health="kill -0 \"$(cat /run/tayga.pid)\"",
+        teardown="start-stop-daemon --stop --quiet --oknodo --pidfile /run/tayga.pid --retry 5 --remove-pidfile",
     ),
     "kea": kea_service(Path("/etc/kea"), "/run/kea/kea4-ctrl-socket"),
     "kea6": kea_service(Path("/etc/kea"), "/run/kea/kea6-ctrl-socket"),
@@ -58,27 +87,40 @@ DEBIAN_SERVICES: dict[str, ServiceSettings] = {
         Path("/etc"),
         reload='radvd --configtest --config {files} && kill -HUP "$(cat /run/radvd/radvd.pid)"',
         health='kill -0 "$(cat /run/radvd/radvd.pid)"',
+        teardown="start-stop-daemon --stop --quiet --oknodo --pidfile /run/radvd/radvd.pid --retry 5",
     ),
     # FreeRADIUS rereads clients and sites only on a restart (HUP reloads a few modules); -XC checks the installed
-    # tree with the node's real secrets file first, so a broken one never replaces the running server.
+    # tree with the node's real secrets file first, so a broken one never replaces the running server. The rendered
+    # radiusd.conf is its main file: without the role there is no server to keep running.
     "freeradius": ServiceSettings(
         Path("/etc/freeradius/3.0"),
         reload="freeradius -XC -d /etc/freeradius/3.0 >/dev/null && systemctl restart freeradius",
         health="systemctl is-active --quiet freeradius",
+        teardown="systemctl stop freeradius",
     ),
-    "bind": ServiceSettings(Path("/etc/bind"), reload="rndc reload", health="rndc status"),
+    # The rendered named.conf is BIND's main file: without it there is no resolver to keep running.
+    "bind": ServiceSettings(Path("/etc/bind"), reload="rndc reload", health="rndc status", teardown="rndc stop"),
     "nftables": ServiceSettings(
         Path("/etc/nftables.d"),
         reload="for f in {files}; do nft -f \"$f\" || exit 1; done",
         health="nft list tables",
+        # Each file declares its tables on lines of their own (`table ip NAME`); declaring one again before deleting
+        # it makes the deletion succeed when the table is gone already.
+        teardown="for f in {files}; do awk '$1 == \"table\" && NF == 3 { print; print \"delete\", $0 }' \"$f\""
+                 " | nft -f - || exit 1; done",
     ),
-    "iproute2": ServiceSettings(
-        Path("/etc/opsconsole/iproute2"),
-        reload="for f in {files}; do sh \"$f\" || exit 1; done",
-        health="",
+    "iproute2": _SHELL_SCRIPTS,
+    "router-linux": replace(_SHELL_SCRIPTS, directory=Path("/etc/opsconsole/router-linux")),
+    # Lines for the operator to paste into the upstream router: the agent only installs them.
+    "router-ios": ServiceSettings(Path("/etc/opsconsole/router-ios"), reload="", health=""),
+    "jool": ServiceSettings(
+        Path("/etc/jool"),
+        reload=_jool_tool('{ modprobe "$tool" && "$tool" file handle "$f"; } || exit 1'),
+        health=_jool_tool('"$tool" -f "$f" instance status || exit 1'),
+        # Also after a failed first reload, when there is no instance (or no module) to remove.
+        teardown=_jool_tool('"$tool" -f "$f" instance remove 2>/dev/null || true'),
     ),
 }
-DEBIAN_SERVICES["router-linux"] = replace(DEBIAN_SERVICES["iproute2"], directory=Path("/etc/opsconsole/router-linux"))
 
 
 @dataclass(frozen=True)
@@ -183,7 +225,7 @@ def _services(table: dict[str, Any]) -> dict[str, ServiceSettings]:
     for name, overrides in _typed(table, "services", dict, {}).items():
         if not isinstance(overrides, dict):
             raise AgentConfigError(f"services.{name} must be a table")
-        unknown = set(overrides) - {"directory", "reload", "health"}
+        unknown = set(overrides) - {"directory", "reload", "health", "teardown"}
         if unknown:
             raise AgentConfigError(f"services.{name} has unknown keys: {', '.join(sorted(unknown))}")
         default = services.get(name, ServiceSettings(Path("/etc") / name, "", ""))
@@ -191,6 +233,7 @@ def _services(table: dict[str, Any]) -> dict[str, ServiceSettings]:
             directory=Path(_typed(overrides, "directory", str, str(default.directory))),
             reload=_typed(overrides, "reload", str, default.reload),
             health=_typed(overrides, "health", str, default.health),
+            teardown=_typed(overrides, "teardown", str, default.teardown),
         )
     return services
 

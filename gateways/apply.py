@@ -5,7 +5,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from gateways.agentconfig import AgentConfig
 from gateways.render import RenderedFile, render_intent
@@ -79,19 +79,23 @@ def _write_atomically(path: Path, content: bytes, mode: int) -> None:
         os.close(directory)
 
 
-def _check_in_staging(files: list[RenderedFile], state_dir: Path) -> ServiceResults:
-    state_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=state_dir, prefix="staging-") as staging:
+def _check_in_staging(files: list[RenderedFile], config: AgentConfig) -> ServiceResults:
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=config.state_dir, prefix="staging-") as staging:
         for file in files:
             _write_atomically(Path(staging) / file.path, file.content.encode(), file.mode)
         checks = check_rendered(files, Path(staging))
     results: ServiceResults = {}
     for service in sorted({file.service for file in files}):
         mine = [check for check in checks if check.service == service]
-        failed = [check for check in mine if not check.ok]
+        # A sandbox without a daemon's checker still installs its files and says they are not checked;
+        # a production node never runs a file its checker has not passed.
+        failed = [check for check in mine if not check.ok and (check.checked or config.mode == "production")]
         shown = failed or mine
         message = "; ".join(f"{check.path}: {check.message}" for check in shown) or "no checker for this daemon"
         results[service] = {"ok": not failed, "stage": "check", "message": message}
+        if not all(check.checked for check in mine):
+            results[service]["checked"] = False
     return results
 
 
@@ -110,23 +114,38 @@ def _restore(snapshot: Snapshot) -> None:
             _write_atomically(path, *previous)
 
 
-def _changed_services(config: AgentConfig, files: list[RenderedFile], running: RunningState) -> dict[str, list[Path]]:
-    """Services whose files change or go away, with the paths of the files they keep."""
-    new_paths = {installed_path(config, file) for file in files}
-    old = {installed_path(config, file): file for file in running.files}
-    changed = {file.service for file in files if old.get(installed_path(config, file)) != file}
-    changed |= {file.service for path, file in old.items() if path not in new_paths}
-    return {
-        service: [installed_path(config, file) for file in files if file.service == service]
-        for service in sorted(changed)
-    }
-
-
-def _reload_and_check_health(config: AgentConfig, changed: dict[str, list[Path]]) -> ServiceResults:
-    """Reload every changed service, then health-check them; stops at the first failure."""
+def _tear_down(config: AgentConfig, gone: list[RenderedFile]) -> ServiceResults:
+    """Run each service's teardown for its files that went away, last service first (reloads go first to last),
+    on copies of those files; stops at the first failure."""
     results: ServiceResults = {}
+    with tempfile.TemporaryDirectory(dir=config.state_dir, prefix="teardown-") as copies:
+        for service in sorted({file.service for file in gone}, reverse=True):
+            mine = [file for file in gone if file.service == service]
+            paths = [Path(copies) / file.path for file in mine]
+            for path, file in zip(paths, mine):
+                _write_atomically(path, file.content.encode(), file.mode)
+            ok, message = run_service_command(service_settings(config, service).teardown, paths)
+            results[service] = {"ok": ok, "stage": "teardown", "message": message}
+            if not ok:
+                break
+    return results
+
+
+def _settle(config: AgentConfig, before: Sequence[RenderedFile], after: Sequence[RenderedFile]) -> ServiceResults:
+    """With AFTER's files installed in place of BEFORE's: undo what BEFORE's vanished files set up, then reload
+    and health-check every service with a new or changed file; stops at the first failure."""
+    old = {installed_path(config, file): file for file in before}
+    new = {installed_path(config, file): file for file in after}
+    gone = [file for path, file in old.items() if path not in new]
+    changed = {file.service for path, file in new.items() if old.get(path) != file}
+    changed_files = {
+        service: [path for path, file in new.items() if file.service == service] for service in sorted(changed)
+    }
+    results = _tear_down(config, gone)
+    if not all(result["ok"] for result in results.values()):
+        return results
     for stage, run in (("reload", run_service_command), ("health", health_check)):
-        for service, paths in changed.items():
+        for service, paths in changed_files.items():
             ok, message = run(getattr(service_settings(config, service), stage), paths)
             results[service] = {"ok": ok, "stage": stage, "message": message}
             if not ok:
@@ -153,11 +172,10 @@ def apply_intent(
         raise StaleRevision(f"revision {revision} already runs with hash {running.content_hash}")
 
     files = render_intent(intent)
-    results = _check_in_staging(files, config.state_dir)
+    results = _check_in_staging(files, config)
     if not all(result["ok"] for result in results.values()):
         return _outcome("failed", running, results), running
 
-    changed = _changed_services(config, files, running)
     stale = [installed_path(config, file) for file in running.files]
     targets = {installed_path(config, file): file for file in files}
     snapshot = _snapshot(sorted(set(stale) | set(targets)))
@@ -170,16 +188,16 @@ def apply_intent(
         return _outcome("failed", running, {"agent": {"ok": False, "stage": "install", "message": str(error)}}), running
 
     if config.mode == "production":
-        results |= _reload_and_check_health(config, changed)
-        failed = {service for service, result in results.items() if not result["ok"]}
-        if failed:
+        results |= _settle(config, running.files, files)
+        if not all(result["ok"] for result in results.values()):
             _restore(snapshot)
-            for service, reloaded in _reload_and_check_health(config, changed).items():
+            for service, settled in _settle(config, files, running.files).items():
                 note = f"rolled back to revision {running.revision}"
-                if not reloaded["ok"]:
-                    note += f", but {reloaded['stage']} after the rollback failed: {reloaded['message']}"
-                result = results.setdefault(service, {"ok": True, "stage": reloaded["stage"], "message": "removed"})
-                result["message"] = f"{result['message']} ({note})"
+                if not settled["ok"]:
+                    note += f", but {settled['stage']} after the rollback failed: {settled['message']}"
+                prior = results.get(service)
+                results[service] = {"ok": True, "stage": settled["stage"], **(prior or {}),
+                                    "message": f"{prior['message']} ({note})" if prior else note}
             return _outcome("failed", running, results), running
 
     now_running = RunningState(revision, intent_hash, intent, tuple(files), results)

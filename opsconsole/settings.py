@@ -32,10 +32,18 @@ def env_secret(name: str, default: str | None = None) -> str:
     return value
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else None)
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY = env_secret("SECRET_KEY", DEVELOPMENT_SECRET_KEY if DEBUG else None)
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    # Node push secrets are encrypted with a key derived from SECRET_KEY: the published one would unseal them.
+    raise ImproperlyConfigured("SECRET_KEY is the development key; with DEBUG=false set a real one")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -48,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "channels",
+    "axes",
     "opsconsole.core",
     "opsconsole.accounts",
     "opsconsole.audit",
@@ -60,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +78,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "opsconsole.audit.middleware.AuditContextMiddleware",
+    "opsconsole.accounts.error_pages.ConsoleNotFoundMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "opsconsole.urls"
@@ -113,6 +126,12 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -163,13 +182,63 @@ CELERY_BEAT_SCHEDULE = {
     "expire-registrations": {"task": "opsconsole.registration.tasks.expire_registrations", "schedule": 60.0},
 }
 
-# Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given.
-FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+# Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given
+# (never from the development key once DEBUG is off: see SECRET_KEY above).
+FIELD_ENCRYPTION_KEY = env_secret("FIELD_ENCRYPTION_KEY", "")
+
+# Behind a reverse proxy: the proxies' addresses or networks. A request from one of them is taken to come from the
+# rightmost X-Forwarded-For hop that is not a trusted proxy (sign-in throttling, the audit trail, MAC detection),
+# and X-Forwarded-Proto says whether the client used HTTPS. Empty: the direct peer is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
+
+# Production runs over HTTPS (directly or behind a TLS proxy); make run's plain http://127.0.0.1 keeps DEBUG on.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # pages send the token from the template (hx-headers), never read the cookie
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+# Preloading commits the whole domain to HTTPS in browsers' lists: the domain owner's choice, not a default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# Every page works under this policy: no inline script or style (htmx's indicator style is in console.css), and
+# WebSockets to the same host ('self' covers ws: and wss: of the page's own host).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Sign-in throttling (django-axes) on /login/, /admin/login/ and the portal's code sign-in: a user name or an
+# address with AXES_FAILURE_LIMIT failures is locked for the cool-off time; the NOC unlocks at /lockouts/.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("SIGN_IN_LOCKOUT_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = "opsconsole.accounts.lockouts.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "opsconsole.core.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "opsconsole.accounts.lockouts.lockout_page"
+AXES_ENABLE_ADMIN = False  # unlocking goes through the audited /lockouts/ page
+AXES_VERBOSE = False  # no banner on every manage.py command
+AXES_SENSITIVE_PARAMETERS = ["code"]  # with the password, masked in the stored attempts
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"one_line_forbidden": {"()": "opsconsole.accounts.error_pages.OneLineForbidden"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["one_line_forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own DEBUG console handler would print each request error a second time, with its traceback.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from opsconsole.celery import app as celery_app
 
@@ -63,3 +64,11 @@ def helpdesk_client(client, helpdesk_user):
 @pytest.fixture
 def participant_client(client, participant_user):
     return _signed_in(client, participant_user)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A page requested in Japanese leaves its language active in the test's thread (LocaleMiddleware never resets
+    it); the next test in the same worker must start in the default language, as a fresh process does."""
+    yield
+    translation.deactivate()

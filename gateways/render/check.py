@@ -47,6 +47,7 @@ class CheckResult:
     service: str
     ok: bool
     message: str
+    checked: bool = True  # False when the checker is not installed here: ok is then False too
 
 
 def _run(command: list[str], netns: str | None = None) -> tuple[bool, str]:
@@ -90,8 +91,14 @@ def _expected_interfaces(script: str) -> list[str]:
     return []
 
 
+def _links(netns: str) -> set[str]:
+    listed = subprocess.run([_IP, "-n", netns, "-o", "link", "show"], capture_output=True, text=True, check=True)
+    return {line.split(": ")[1].split("@")[0] for line in listed.stdout.splitlines()}
+
+
 def check_script(file: Path) -> tuple[bool, str]:
-    """`bash -n`, then a real run in a throwaway namespace with its expected interfaces faked as veths."""
+    """`bash -n`, then a real run in a throwaway namespace with its expected interfaces faked as veths, then a
+    run with `down` (what the agent does when the script goes away), which must remove every link the run made."""
     ok, message = _run(["bash", "-n", str(file)])
     if not ok:
         return ok, message
@@ -101,7 +108,16 @@ def check_script(file: Path) -> tuple[bool, str]:
                 ok, message = _run([_IP, *command], netns)
                 if not ok:
                     return ok, f"cannot fake interface {name}: {message}"
-        return _run(["env", f"PATH={shim}:/usr/sbin:/usr/bin:/sbin:/bin", "bash", str(file)], netns)
+        before = _links(netns)
+        run = ["env", f"PATH={shim}:/usr/sbin:/usr/bin:/sbin:/bin", "bash", str(file)]
+        ok, message = _run(run, netns)
+        if not ok:
+            return ok, message
+        ok, said = _run([*run, "down"], netns)
+        if not ok:
+            return ok, f"down: {said}"
+        left = sorted(_links(netns) - before)
+        return (False, f"down leaves {', '.join(left)}") if left else (True, message)
 
 
 @contextlib.contextmanager
@@ -133,10 +149,28 @@ CHECKERS: dict[str, Callable[[Path], tuple[bool, str]]] = {
 }
 
 
+# The daemon program each checker runs and the Debian package that installs it, so a node (or a sandbox)
+# without it is told what to install instead of failing on a missing executable.
+CHECKER_PROGRAMS: dict[str, tuple[str, str]] = {
+    "unbound": ("unbound-checkconf", "unbound"),
+    "bind": ("named-checkconf", "bind9-utils"),
+    "nftables": ("nft", "nftables"),
+    "tayga": ("tayga", "tayga"),
+    "kea": ("kea-dhcp4", "kea-dhcp4-server"),
+    "kea6": ("kea-dhcp6", "kea-dhcp6-server"),
+    "radvd": ("radvd", "radvd"),
+}
+
+
 def check_rendered(files: list[RenderedFile], directory: Path) -> list[CheckResult]:
     """Run each file's checker on its copy under DIRECTORY; one result per file, in order."""
     results = []
     for rendered in files:
+        program, package = CHECKER_PROGRAMS.get(rendered.service, ("", ""))
+        if program and not shutil.which(program):
+            message = f"not checked: {program} is not installed (Debian package {package})"
+            results.append(CheckResult(rendered.path, rendered.service, False, message, checked=False))
+            continue
         ok, message = CHECKERS[rendered.service](directory / rendered.path)
         results.append(CheckResult(rendered.path, rendered.service, ok, message))
     return results

@@ -9,14 +9,19 @@ from gateways.render.common import header, joined
 Chains = dict[str, tuple[str, str, str, list[str]]]  # chain name -> (type, hook, priority, rules)
 
 
-def shell_script(intent: dict, role: str, commands: list[str], interfaces: list[str] = ()) -> str:
-    """A bash script; `# interfaces:` names the host interfaces it expects (the checker fakes them)."""
+def shell_script(intent: dict, role: str, commands: list[str], interfaces: list[str] = (),
+                 teardown: list[str] = ()) -> str:
+    """A bash script; `# interfaces:` names the host interfaces it expects (the checker fakes them).
+
+    Run with `down`, it runs TEARDOWN instead: the agent does so when the script goes away, to undo what it
+    set up. Each teardown step may find its object already gone."""
     lines = ["#!/bin/bash", *header(intent, role)]
     if interfaces:
         lines.append("# interfaces: " + " ".join(interfaces))
     lines.append("set -eu")
-    if any("$root" in command for command in commands):
-        lines.append('root="$(cd "$(dirname "$0")/.." && pwd)"')  # the config root this script was installed under
+    if teardown:
+        lines += ['if [ "${1:-}" = down ]; then', *(f"    {step} 2>/dev/null || true" for step in teardown),
+                  "    exit 0", "fi"]
     lines += commands
     return joined(lines)
 

@@ -17,9 +17,9 @@ def _ios_route(route: dict) -> str:
     return f"ip route {network.network_address} {network.netmask} {route['next_hop']}{name}"
 
 
-def _linux_route(route: dict) -> str:
+def _linux_route(route: dict, verb: str = "replace") -> str:
     family = "-6 " if ":" in route["prefix"] else ""
-    return f"ip {family}route replace {route['prefix']} via {route['next_hop']}"
+    return f"ip {family}route {verb} {route['prefix']} via {route['next_hop']}"
 
 
 def _with_comments(routes: list[dict], marker: str, line: Callable[[dict], str]) -> list[str]:
@@ -34,7 +34,8 @@ def _with_comments(routes: list[dict], marker: str, line: Callable[[dict], str])
 def render_router(intent: dict) -> list[RenderedFile]:
     routes = intent["roles"]["router"]["routes"]
     ios = header(intent, "router", "!") + _with_comments(routes, "!", _ios_route)
-    linux = shell_script(intent, "router", _with_comments(routes, "#", _linux_route))
+    teardown = [_linux_route(route, "del") for route in routes]
+    linux = shell_script(intent, "router", _with_comments(routes, "#", _linux_route), teardown=teardown)
     return [
         RenderedFile("router-ios", "router/ios.txt", joined(ios)),
         RenderedFile("router-linux", "router/routes.sh", linux, 0o755),

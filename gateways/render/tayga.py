@@ -21,26 +21,29 @@ def _tayga_conf(intent: dict, role: str, tayga: dict, nat_prefix: str, maps: lis
     return joined(lines)
 
 
-def _setup_script(intent: dict, role: str, name: str, tayga: dict, routes: list[str], extra: list[str],
-                  interfaces: list[str]) -> str:
+def _setup_script(intent: dict, role: str, tayga: dict, routes: list[str], extra: list[str],
+                  teardown: list[str], interfaces: list[str]) -> str:
     device = tayga["tun_device"]
     commands = [
-        f'ip link show {device} >/dev/null 2>&1 || tayga --mktun -c "$root/tayga/{name}.conf"',
+        # The persistent TUN device `tayga --mktun` would make, without reading TAYGA's file: that is installed
+        # in TAYGA's directory, which this script cannot know on a node.
+        f"ip link show {device} >/dev/null 2>&1 || ip tuntap add dev {device} mode tun",
         f"ip link set {device} up",
         *(f"ip {'-6 ' if ':' in route else ''}route replace {route} dev {device}" for route in routes),
         *extra,
     ]
-    return shell_script(intent, role, commands, interfaces)
+    return shell_script(intent, role, commands, interfaces, [*teardown, f"ip link delete {device}"])
 
 
 def tayga_files(intent: dict, role: str, name: str, tayga: dict, nat_prefix: str,
-                maps: list[tuple[str, str]], routes: list[str], extra: list[str] = (),
+                maps: list[tuple[str, str]], routes: list[str], extra: list[str] = (), teardown: list[str] = (),
                 interfaces: list[str] = ()) -> list[RenderedFile]:
-    """tayga/NAME.conf plus iproute2/NAME.sh, which creates the TUN device and routes ROUTES into it."""
+    """tayga/NAME.conf plus iproute2/NAME.sh, which creates the TUN device and routes ROUTES into it
+    (EXTRA after that; TEARDOWN undoes EXTRA when the script is run with `down`, before the device goes)."""
+    script = _setup_script(intent, role, tayga, routes, list(extra), list(teardown), list(interfaces))
     return [
         RenderedFile("tayga", f"tayga/{name}.conf", _tayga_conf(intent, role, tayga, nat_prefix, maps)),
-        RenderedFile("iproute2", f"iproute2/{name}.sh", _setup_script(intent, role, name, tayga, routes, list(extra), list(interfaces)),
-                     0o755),
+        RenderedFile("iproute2", f"iproute2/{name}.sh", script, 0o755),
     ]
 
 

@@ -14,15 +14,21 @@ def _tunnel(name: str, local: str, remote: str, dev: str, mtu: int) -> list[str]
     ]
 
 
+def _deletions(tunnels: list[str]) -> list[str]:
+    return [f"ip link delete {name}" for name in tunnels]  # their addresses and routes go with them
+
+
 def _mss_clamp(tunnels: list[str]) -> tuple[str, str, str, list[str]]:
     # MTU black holes behind tunnels were the WIDE camp's most stubborn trouble: clamp every SYN.
     names = ", ".join(f'"{name}"' for name in tunnels)
     return ("filter", "forward", "mangle", [f"oifname {{ {names} }} tcp flags syn tcp option maxseg size set rt mtu"])
 
 
-def _files(intent: dict, role: str, commands: list[str], interfaces: list[str], chains: dict) -> list[RenderedFile]:
+def _files(intent: dict, role: str, commands: list[str], interfaces: list[str], chains: dict,
+           teardown: list[str]) -> list[RenderedFile]:
+    script = shell_script(intent, role, commands, interfaces, teardown)
     return [
-        RenderedFile("iproute2", f"iproute2/{role}.sh", shell_script(intent, role, commands, interfaces), 0o755),
+        RenderedFile("iproute2", f"iproute2/{role}.sh", script, 0o755),
         RenderedFile("nftables", f"nftables/{role}.nft", nft_table(intent, role, f"transition_{role}", chains)),
     ]
 
@@ -35,7 +41,8 @@ def render_sa46t(intent: dict) -> list[RenderedFile]:
         tunnels.append(name := f"{sa46t['tunnel']}{i}")
         commands += _tunnel(name, sa46t["local"], peer["address"], sa46t["uplink"], sa46t["mtu"])
         commands += [f"ip route replace {network} dev {name}" for network in peer["networks"]]
-    return _files(intent, "sa46t", commands, [sa46t["uplink"]], {"forward": _mss_clamp(tunnels)})
+    teardown = [*_deletions(tunnels), f"ip -6 addr del {sa46t['local']}/128 dev {sa46t['uplink']}"]
+    return _files(intent, "sa46t", commands, [sa46t["uplink"]], {"forward": _mss_clamp(tunnels)}, teardown)
 
 
 def render_map(intent: dict) -> list[RenderedFile]:
@@ -66,7 +73,8 @@ def _map_ce(intent: dict, role: dict) -> list[RenderedFile]:
         f'oifname "{tunnel}" snat ip to {ce["ipv4"]}',
     ]
     chains = {"postrouting": ("nat", "postrouting", "srcnat", snat), "forward": _mss_clamp([tunnel])}
-    return _files(intent, "map", commands, [role["wan"]], chains)
+    teardown = [*_deletions([tunnel]), f"ip -6 addr del {ce['ipv6']}/128 dev {role['wan']}"]
+    return _files(intent, "map", commands, [role["wan"]], chains, teardown)
 
 
 def _map_br(intent: dict, role: dict) -> list[RenderedFile]:
@@ -91,7 +99,9 @@ def _map_br(intent: dict, role: dict) -> list[RenderedFile]:
         marks.append(f"ip daddr {ce['ipv4']} meta l4proto {{ tcp, udp }} th dport {{ {_port_set(ce['ports'])} }} "
                      f"meta mark set {table}")
     chains = {"prerouting": ("filter", "prerouting", "mangle", marks), "forward": _mss_clamp(tunnels or [role["tunnel"]])}
-    return _files(intent, "map", commands, [role["wan"], role["uplink"]], chains)
+    teardown = [*_deletions(tunnels), *(f"ip rule del fwmark {first_table + i} table {first_table + i}" for i in range(len(tunnels))),
+                f"ip -6 addr del {role['br_address']}/128 dev {role['wan']}"]
+    return _files(intent, "map", commands, [role["wan"], role["uplink"]], chains, teardown)
 
 
 def render_dslite(intent: dict) -> list[RenderedFile]:
@@ -104,7 +114,8 @@ def render_dslite(intent: dict) -> list[RenderedFile]:
             f"ip addr replace {role['b4_ipv4']}/29 dev {tunnel}",
             f"ip route replace default dev {tunnel}",
         ]
-        return _files(intent, "dslite", commands, [role["wan"]], {"forward": _mss_clamp([tunnel])})
+        teardown = [*_deletions([tunnel]), f"ip -6 addr del {role['b4_address']}/128 dev {role['wan']}"]
+        return _files(intent, "dslite", commands, [role["wan"]], {"forward": _mss_clamp([tunnel])}, teardown)
     commands = [f"ip -6 addr replace {role['aftr_address']}/128 dev {role['wan']}"]
     tunnels, networks = [], []
     for i, b4 in enumerate(role["b4s"]):
@@ -115,4 +126,5 @@ def render_dslite(intent: dict) -> list[RenderedFile]:
         networks += b4["networks"]
     snat = [f'oifname "{role["uplink"]}" ip saddr {{ {", ".join(networks)} }} snat ip to {address_range(role["pool4"])}']
     chains = {"postrouting": ("nat", "postrouting", "srcnat", snat), "forward": _mss_clamp(tunnels)}
-    return _files(intent, "dslite", commands, [role["wan"], role["uplink"]], chains)
+    teardown = [*_deletions(tunnels), f"ip -6 addr del {role['aftr_address']}/128 dev {role['wan']}"]
+    return _files(intent, "dslite", commands, [role["wan"], role["uplink"]], chains, teardown)

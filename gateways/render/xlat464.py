@@ -15,5 +15,7 @@ def render_xlat464(intent: dict) -> list[RenderedFile]:
         f"ip addr replace {role['clat_ipv4']}/32 dev {device}",
         f"ip -6 neigh replace proxy {role['clat_ipv6']} dev {role['wan']}",
     ]
+    teardown = [f"ip -6 neigh del proxy {role['clat_ipv6']} dev {role['wan']}"]
     return tayga_files(intent, "xlat464", "clat", role["tayga"], role["plat_prefix"],
-                       [(role["clat_ipv4"], role["clat_ipv6"])], ["0.0.0.0/0", role["clat_ipv6"]], extra, [role["wan"]])
+                       [(role["clat_ipv4"], role["clat_ipv6"])], ["0.0.0.0/0", role["clat_ipv6"]], extra, teardown,
+                       [role["wan"]])

@@ -3,6 +3,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from opsconsole.core.client_address import client_address
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -34,7 +36,8 @@ def actor_for_request(request) -> Actor:
         user_id, label = participant.user_id, f"{participant.name} (sign-in code)"
     else:
         user_id, label = None, "anonymous"
-    return Actor(user_id=user_id, label=label, remote_addr=request.META.get("REMOTE_ADDR"), via=channel_of(request.path))
+    return Actor(user_id=user_id, label=label, remote_addr=client_address(request) or None,
+                 via=channel_of(request.path))
 
 
 def _code_signed_in_participant(request):

@@ -5,16 +5,24 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
+from cryptography.fernet import InvalidToken
 
 from gateways.signing import sign_request
 
 from .models import ConfigRevision, GatewayNode, Push
 
-PUSH_TIMEOUT_SECONDS = 60
+# A dead or black-holed agent costs a worker the connect timeout only; an agent that accepted the push gets
+# long enough for its checkers and reloads, then the push is "no answer" and retried.
+CONNECT_SECONDS = 3
+ANSWER_SECONDS = 30
 
 
 class AgentUnreachable(Exception):
     """The agent could not be reached at all; the push is worth retrying."""
+
+
+class AgentNoAnswer(Exception):
+    """The agent took the push but did not answer in time; it may have applied it, so a retry is harmless."""
 
 
 @dataclass(frozen=True)
@@ -25,10 +33,15 @@ class AgentReply:
 
 
 def send_revision(node: GatewayNode, revision: ConfigRevision) -> AgentReply:
+    try:
+        secret = node.push_secret
+    except InvalidToken:
+        return AgentReply(Push.Status.FAILED, error=(
+            "the console cannot decrypt this node's push secret (SECRET_KEY or FIELD_ENCRYPTION_KEY changed); "
+            f"issue new credentials with: manage.py rotate_node_credentials {node.name} DIRECTORY"))
     body = json.dumps({"revision": revision.number, "intent": revision.intent}).encode()
     headers = sign_request(
-        node.push_secret, "POST", "/v1/intent", node.name, revision.number, revision.content_hash, int(time.time()),
-        body,
+        secret, "POST", "/v1/intent", node.name, revision.number, revision.content_hash, int(time.time()), body,
     )
     headers["Content-Type"] = "application/json"
     try:
@@ -37,25 +50,39 @@ def send_revision(node: GatewayNode, revision: ConfigRevision) -> AgentReply:
         return AgentReply(Push.Status.FAILED, error=f"agent CA file {node.agent_ca_file}: {exc.strerror or exc}")
     try:
         response = httpx.post(f"{node.agent_url.rstrip('/')}/v1/intent", content=body, headers=headers,
-                              timeout=PUSH_TIMEOUT_SECONDS, verify=verify)
+                              timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS), verify=verify)
+    except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
+        raise AgentNoAnswer(f"{node.agent_url}: no answer within {ANSWER_SECONDS} s ({exc.__class__.__name__})") from None
     except httpx.HTTPError as exc:
         if untrusted := certificate_error(exc):  # a configuration fault: retrying would only repeat it
             return AgentReply(Push.Status.FAILED, error=f"{node.agent_url}: the agent's certificate is not trusted "
                                                         f"({untrusted.verify_message}); check the node's agent CA file")
         raise AgentUnreachable(f"{node.agent_url}: {exc.__class__.__name__}: {exc}") from None
+    return reply_from(response)
+
+
+def reply_from(response: httpx.Response) -> AgentReply:
+    """The push's outcome from the agent's answer, whatever shape that answer has."""
     try:
         reply = response.json()
     except ValueError:
-        return AgentReply(Push.Status.FAILED, error=f"agent answered HTTP {response.status_code} without JSON")
-    if reply.get("status") == "refused":
-        return AgentReply(Push.Status.REFUSED, error=f"HTTP {response.status_code}: {reply.get('reason', '')}")
-    if reply.get("status") == "error":  # the agent failed while applying and says why; retrying blindly won't help
-        return AgentReply(Push.Status.FAILED, error=f"HTTP {response.status_code}: {reply.get('reason', '')}")
-    services = reply.get("services") or {}
+        reply = None
+    if not isinstance(reply, dict):
+        return AgentReply(Push.Status.FAILED,
+                          error=f"agent answered HTTP {response.status_code} with something that is not a JSON object")
+    if reply.get("status") in ("refused", "error"):  # an agent failing while applying says why: retrying won't help
+        status = Push.Status.REFUSED if reply["status"] == "refused" else Push.Status.FAILED
+        return AgentReply(status, error=f"HTTP {response.status_code}: {reply.get('reason', '')}")
+    services = reply.get("services", {})
+    if not isinstance(services, dict) or not all(isinstance(result, dict) for result in services.values()):
+        return AgentReply(Push.Status.FAILED, error=f"agent answered HTTP {response.status_code} with per-service "
+                                                    "results that are not objects")
     errors = [f"{name} ({result.get('stage')}): {result.get('message')}"
               for name, result in services.items() if not result.get("ok")]
-    status = {"applied": Push.Status.APPLIED, "unchanged": Push.Status.UNCHANGED}.get(reply.get("status"),
-                                                                                       Push.Status.FAILED)
+    status = {"applied": Push.Status.APPLIED, "unchanged": Push.Status.UNCHANGED}.get(reply.get("status"))
+    if status is None:
+        errors = errors or [f"agent answered HTTP {response.status_code}, status {str(reply.get('status'))[:80]!r}"]
+        status = Push.Status.FAILED
     return AgentReply(status, services, "\n".join(errors))
 
 

@@ -1,5 +1,7 @@
 """The API the agents call, each authenticated by the node's own bearer token: a heartbeat, and its roles' secrets."""
 import json
+import logging
+import re
 
 from django.http import JsonResponse
 from django.utils import timezone
@@ -9,11 +11,49 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gateways.signing import SignatureError, bearer_token
 
+from .credentials import token_matches
 from .live import broadcast_node, heartbeat_received
 from .models import GatewayNode
-from .credentials import token_matches
 
+log = logging.getLogger(__name__)
 HEARTBEAT_FIELDS = ("revision", "hash", "services", "counters", "refused")
+HASH = re.compile(r"[A-Za-z0-9:_.-]{0,80}")  # "sha256:<hex>" today; the algorithm may change
+# An event network's busiest VLANs hold a few thousand clients; more in one beat is a fault or an attack.
+MAX_NEIGHBOURS = 4096
+
+
+class BadHeartbeat(ValueError):
+    """A heartbeat that is refused; the message says which field is wrong."""
+
+
+def _reject_constant(name: str):
+    raise BadHeartbeat(f"{name} is not a number")
+
+
+def parse_heartbeat(body: bytes) -> dict:
+    """The agent's report, checked field by field; neighbours beyond MAX_NEIGHBOURS are dropped."""
+    try:
+        beat = json.loads(body, parse_constant=_reject_constant)
+    except ValueError as exc:
+        raise exc if isinstance(exc, BadHeartbeat) else BadHeartbeat("body is not a JSON object") from None
+    if not isinstance(beat, dict):
+        raise BadHeartbeat("body is not a JSON object")
+    checks = {
+        "revision": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+        "hash": lambda v: isinstance(v, str) and HASH.fullmatch(v),
+        "services": lambda v: isinstance(v, dict),
+        "counters": lambda v: isinstance(v, dict) and all(
+            isinstance(n, int) and not isinstance(n, bool) for n in v.values()),
+        "refused": lambda v: isinstance(v, list) and all(isinstance(reason, str) for reason in v),
+        "neighbours": lambda v: isinstance(v, list) and all(isinstance(entry, dict) for entry in v),
+    }
+    for key, valid in checks.items():
+        if key in beat and not valid(beat[key]):
+            raise BadHeartbeat(f"{key} has the wrong type or form")
+    if len(beat.get("neighbours", ())) > MAX_NEIGHBOURS:
+        log.warning("heartbeat reported %d neighbours; kept the first %d", len(beat["neighbours"]), MAX_NEIGHBOURS)
+        beat["neighbours"] = beat["neighbours"][:MAX_NEIGHBOURS]
+    return beat
 
 
 # Each source is a function (node) -> {role name: secrets}: only what that node's roles need, never in an intent.
@@ -57,14 +97,13 @@ def heartbeat(request, name: str):
     except SignatureError as exc:
         return _refused(exc)
     try:
-        beat = json.loads(request.body)
-        if not isinstance(beat, dict):
-            raise ValueError("not an object")
-    except ValueError:
-        return JsonResponse({"status": "refused", "reason": "body is not a JSON object"}, status=400)
+        beat = parse_heartbeat(request.body)
+    except BadHeartbeat as exc:
+        return JsonResponse({"status": "refused", "reason": str(exc)}, status=400)
     node.last_heartbeat = {key: beat[key] for key in HEARTBEAT_FIELDS if key in beat}
     node.last_heartbeat_at = timezone.now()
-    node.save(update_fields=["last_heartbeat", "last_heartbeat_at"])
+    node.running_revision = node.revisions.filter(content_hash=node.running_hash).first() if node.running_hash else None
+    node.save(update_fields=["last_heartbeat", "last_heartbeat_at", "running_revision"])
     heartbeat_received.send(sender=GatewayNode, node=node, beat=beat)
     broadcast_node(node.pk)
     return JsonResponse({"status": "ok", "desired_hash": node.desired_revision.content_hash if node.desired_revision else ""})

@@ -5,3 +5,6 @@ class NodesConfig(AppConfig):
     name = "opsconsole.nodes"
     label = "nodes"
     verbose_name = "Gateway nodes"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (a node's description reaches its intent)

@@ -9,10 +9,16 @@ NODES_GROUP = "nodes"
 heartbeat_received = Signal()
 
 
+def node_group(node_id: int) -> str:
+    """The group of one node's own page."""
+    return f"node-{node_id}"
+
+
 def broadcast_node(node_id: int) -> None:
     def send():
         layer = get_channel_layer()
         if layer is not None:
-            async_to_sync(layer.group_send)(NODES_GROUP, {"type": "node.changed", "node_id": node_id})
+            for group in (NODES_GROUP, node_group(node_id)):
+                async_to_sync(layer.group_send)(group, {"type": "node.changed", "node_id": node_id})
 
     transaction.on_commit(send)

@@ -47,7 +47,7 @@ def validate_agent_url(value: str) -> None:
 
 @audited(secret_fields=("secret_encrypted", "token_hash"), quiet_fields=(
     "last_heartbeat_at", "last_heartbeat", "applied_revision_id", "rebuild_requested_at", "rebuild_reason", "rebuild_actor",
-    "intent_error",
+    "intent_error", "running_revision_id", "push_claimed_until",
 ))
 class GatewayNode(models.Model):
     name = models.SlugField(_("name"), max_length=63, unique=True)
@@ -71,6 +71,12 @@ class GatewayNode(models.Model):
     applied_revision = models.ForeignKey(
         "ConfigRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The revision whose hash the agent last reported running; empty when it runs nothing or a hash never sent.
+    running_revision = models.ForeignKey(
+        "ConfigRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    # A worker pushing to this node holds it until then (see tasks.py), so pushes to one node never stack up.
+    push_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     last_heartbeat_at = models.DateTimeField(null=True, blank=True)
     last_heartbeat = models.JSONField(default=dict, blank=True)
     # Set when a change touched this node; a worker claims it, rebuilds the intent and clears it (see revisions.py).
@@ -115,11 +121,13 @@ class GatewayNode(models.Model):
             and (now - self.last_heartbeat_at).total_seconds() < HEARTBEAT_STALE_SECONDS
         )
         desired_hash = self.desired_revision.content_hash if self.desired_revision else ""
-        if not heartbeat_fresh and (last_push is None or last_push.status == Push.Status.UNREACHABLE):
+        if not heartbeat_fresh and (last_push is None or last_push.status in Push.UNANSWERED):
             return NodeState.UNREACHABLE
+        if heartbeat_fresh and self.running_hash and self.running_revision_id is None:
+            return NodeState.DRIFTED  # the agent runs a hash the console never sent
         if self.applied_revision_id != self.desired_revision_id:
             if last_push and last_push.revision_id == self.desired_revision_id and last_push.status in Push.FAILURES:
-                return NodeState.UNREACHABLE if last_push.status == Push.Status.UNREACHABLE else NodeState.FAILED
+                return NodeState.UNREACHABLE if last_push.status in Push.UNANSWERED else NodeState.FAILED
             return NodeState.PUSHING
         if heartbeat_fresh and self.running_hash != desired_hash:
             return NodeState.DRIFTED
@@ -144,15 +152,20 @@ class ConfigRevision(models.Model):
 
 
 class Push(models.Model):
+    """One push of a node's desired revision; an agent that does not answer is retried on the same row."""
+
     class Status(models.TextChoices):
         SENDING = "sending", _("sending")
         APPLIED = "applied", _("applied")
-        UNCHANGED = "unchanged", _("already running")
+        UNCHANGED = "unchanged", _("no change needed — already running this revision")
         FAILED = "failed", _("failed")
-        REFUSED = "refused", _("refused")
-        UNREACHABLE = "unreachable", _("unreachable")
+        REFUSED = "refused", _("refused by the agent")
+        UNREACHABLE = "unreachable", _("agent unreachable")
+        NO_ANSWER = "no-answer", _("no answer")
 
-    FAILURES = (Status.FAILED, Status.REFUSED, Status.UNREACHABLE)
+    UNANSWERED = (Status.UNREACHABLE, Status.NO_ANSWER)
+    FAILURES = (Status.FAILED, Status.REFUSED, *UNANSWERED)
+    RETRIES = 5
 
     node = models.ForeignKey(GatewayNode, on_delete=models.CASCADE, related_name="pushes")
     revision = models.ForeignKey(ConfigRevision, on_delete=models.CASCADE, related_name="pushes")
@@ -161,6 +174,9 @@ class Push(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENDING)
     services = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    # Set while the agent has not answered and a retry is planned; cleared by the retry or when retries run out.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -169,6 +185,11 @@ class Push(models.Model):
 
     def __str__(self) -> str:
         return f"push of {self.revision} {self.status}"
+
+    @property
+    def retry(self) -> int:
+        """Which retry the next attempt is (1 for the first retry), 0 when none is planned."""
+        return self.attempts if self.next_attempt_at else 0
 
 
 def with_last_push(nodes: models.QuerySet) -> list[GatewayNode]:

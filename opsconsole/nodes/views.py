@@ -52,20 +52,38 @@ def diff_files(running: dict[str, str], desired: dict[str, str]) -> str:
     return "".join(lines)
 
 
-@staff_required
-def node_detail(request, name: str):
-    node = get_object_or_404(GatewayNode.objects.select_related("desired_revision", "applied_revision"), name=name)
+def running_diff(node: GatewayNode, desired: dict[str, str]) -> tuple[str, bool]:
+    """The diff from the files the agent runs to the desired ones, and whether the agent runs a hash never sent."""
+    desired_hash = node.desired_revision.content_hash if node.desired_revision else ""
+    if node.running_hash == desired_hash:
+        return "", False
+    if node.running_hash and node.running_revision is None:
+        return "", True
+    running, _unused = rendered_files(node.running_revision)
+    return diff_files(running, desired), False
+
+
+def detail_context(node: GatewayNode) -> dict:
+    """What the node page shows of a node; the page and its live updates render it with one template."""
+    node = GatewayNode.objects.select_related("desired_revision", "applied_revision", "running_revision").get(pk=node.pk)
     desired, render_error = rendered_files(node.desired_revision)
-    running, _unused = rendered_files(node.applied_revision)
-    return render(request, "nodes/detail.html", {
+    diff, unknown_running = running_diff(node, desired)
+    return {
         "row": row_for(node),
         "node": node,
         "files": sorted(desired.items()),
         "render_error": render_error,
-        "diff": diff_files(running, desired) if node.applied_revision_id != node.desired_revision_id else "",
+        "diff": diff,
+        "unknown_running": unknown_running,
         "pushes": node.pushes.select_related("revision")[:25],
         "revisions": node.revisions.all()[:25],
-    })
+    }
+
+
+@staff_required
+def node_detail(request, name: str):
+    node = get_object_or_404(GatewayNode, name=name)
+    return render(request, "nodes/detail.html", detail_context(node))
 
 
 @noc_required
@@ -75,11 +93,9 @@ def push_now(request, name: str):
     if node.desired_revision is None:
         messages.error(request, _("This node has no configuration to push yet."))
         return redirect("nodes:detail", name=name)
-    # Forget what we believe runs there, so the push is sent even if the node looks in sync.
-    GatewayNode.objects.filter(pk=node.pk).update(applied_revision=None)
     record("action", "nodes.GatewayNode", str(node.pk), node.name,
            after={"action": "push now", "revision": node.desired_revision.number})
-    push_node_revision.delay_on_commit(node.pk)
+    push_node_revision.delay_on_commit(node.pk, force=True)
     messages.success(request, _("Push of revision %(number)s queued.") % {"number": node.desired_revision.number})
     return redirect("nodes:detail", name=name)
 

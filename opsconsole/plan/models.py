@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from opsconsole.audit.trail import audited
@@ -77,6 +78,18 @@ class Vlan(PlanModel):
     def __str__(self) -> str:
         return f"{self.vid} {self.name}"
 
+    def registrations_lost(self) -> str:
+        """What deleting this VLAN takes from registered devices (registration's Device.vlans), or "" if nothing."""
+        devices = self.registered_devices.order_by()
+        count = devices.count()
+        if not count:
+            return ""
+        participants = devices.values("participant_id").distinct().count()
+        return gettext("VLAN %(vlan)s: %(devices)s of %(participants)s lose their registration for it.") % {
+            "vlan": self, "devices": ngettext("%(n)s device", "%(n)s devices", count) % {"n": count},
+            "participants": ngettext("%(n)s participant", "%(n)s participants", participants) % {"n": participants},
+        }
+
 
 @audited()
 class VlanFamily(PlanModel):
@@ -112,6 +125,13 @@ class VlanFamily(PlanModel):
             )
         if self.scope == Scope.NONE and self.allocation != Allocation.NONE:
             errors.setdefault("allocation", ValidationError(_("With scope none there are no addresses to hand out; choose allocation none.")))
+        if self.scope == Scope.NONE and self.vlan_id is not None:
+            clients = [p.network for p in self.vlan.prefixes.filter(purpose=PrefixPurpose.CLIENTS) if p.family == self.family]
+            if clients:
+                errors["scope"] = ValidationError(
+                    _("%(prefixes)s number this VLAN's %(family)s clients; move or delete them before choosing scope none."),
+                    params={"prefixes": ", ".join(sorted(clients)), "family": Family.label(self.family)},
+                )
         if self.scope == Scope.NONE and self.resolver != Resolver.NONE:
             errors["resolver"] = ValidationError(_("With scope none nothing tells clients a resolver; choose resolver none."))
         if self.family == Family.IPV4 and self.transition == Transition.NAT64:
@@ -200,7 +220,19 @@ class Prefix(PlanModel):
         try:
             self.network = str(parse_network(self.network))
         except ValidationError:
-            pass  # clean_fields has already said why
+            return  # clean_fields has already said why
+        if self.vlan_id is not None:
+            row = self.vlan.families.filter(family=self.family).first()
+            self.refuse_scope_none(row.scope if row else Scope.NONE, self.vlan)
+
+    def refuse_scope_none(self, scope: str, vlan: "Vlan") -> None:
+        """Clients cannot be numbered from a family the VLAN does not carry."""
+        if self.purpose == PrefixPurpose.CLIENTS and scope == Scope.NONE:
+            raise ValidationError({"vlan": ValidationError(
+                _("VLAN %(vlan)s has no %(family)s (its scope is none), so it has no %(family)s clients; set its "
+                  "%(family)s scope first or choose another VLAN."),
+                params={"vlan": vlan, "family": Family.label(self.family)},
+            )})
 
     def validate_unique(self, exclude=None) -> None:
         """Besides the unique network, no prefix may overlap another of its family anywhere in the plan."""

@@ -10,7 +10,7 @@ from opsconsole.accounts.access import noc_required, staff_required
 from .choices import Family
 from .forms import PrefixForm, SsidForm, VlanForm
 from .models import Prefix, Ssid, Vlan
-from .yamlio import PlanErrors, check_plan, export_plan, import_plan
+from .yamlio import PlanErrors, check_plan, dropped_vlan_consequences, export_plan, import_plan
 
 
 def _table_rows() -> list[dict]:
@@ -45,7 +45,7 @@ def _edit(request: HttpRequest, form: VlanForm | SsidForm | PrefixForm, kind: st
     return render(request, "plan/edit.html", {"form": form, "kind": kind})
 
 
-def _delete(request: HttpRequest, row: models.Model, kind: str) -> HttpResponse:
+def _delete(request: HttpRequest, row: models.Model, kind: str, consequence: str = "") -> HttpResponse:
     if request.method == "POST":
         try:
             row.delete()
@@ -59,7 +59,7 @@ def _delete(request: HttpRequest, row: models.Model, kind: str) -> HttpResponse:
             return redirect("plan:table")
         messages.success(request, _("Deleted %(kind)s %(name)s.") % {"kind": kind, "name": row})
         return redirect("plan:table")
-    return render(request, "plan/delete.html", {"row": row, "kind": kind})
+    return render(request, "plan/delete.html", {"row": row, "kind": kind, "consequence": consequence})
 
 
 @noc_required
@@ -70,7 +70,8 @@ def vlan_edit(request: HttpRequest, vid: int | None = None) -> HttpResponse:
 
 @noc_required
 def vlan_delete(request: HttpRequest, vid: int) -> HttpResponse:
-    return _delete(request, get_object_or_404(Vlan, vid=vid), _("VLAN"))
+    vlan = get_object_or_404(Vlan, vid=vid)
+    return _delete(request, vlan, _("VLAN"), vlan.registrations_lost())
 
 
 @noc_required
@@ -119,7 +120,7 @@ def import_yaml(request: HttpRequest) -> HttpResponse:
         try:
             text = context["text"] = _posted_text(request)
             if request.POST.get("action") == "check":
-                check_plan(text)
+                context["consequences"] = dropped_vlan_consequences(check_plan(text))
                 context["checked"] = True
             else:
                 summary = import_plan(text)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from opsconsole.audit.models import AuditEntry
 from opsconsole.audit.trail import record
 
-from .choices import Family
+from .choices import Family, Scope
 from .models import Prefix, Ssid, Vlan, VlanFamily
 from .validators import IPNetwork, overlap_errors
 
@@ -230,9 +230,23 @@ def check_plan(text: str) -> CheckedPlan:
             problems.add(f"{place}.network", error.messages[0])
         earlier.append((network, entry.get("vlan")))
     plan.prefixes = resolve(prefixes)
+    scopes = {(vlan.name, row.family): row.scope for vlan, rows in plan.vlans for row in rows}
+    for place, row, entry in prefixes:
+        if f"{place}.network" in problems.places or "network" not in entry or entry.get("vlan") not in vlan_names:
+            continue
+        try:
+            row.refuse_scope_none(scopes.get((entry["vlan"], row.family), Scope.NONE), entry["vlan"])
+        except ValidationError as error:
+            problems.add(f"{place}.vlan", error.message_dict["vlan"][0])
     if problems.lines:
         raise PlanErrors(problems.lines)
     return plan
+
+
+def dropped_vlan_consequences(plan: CheckedPlan) -> list[str]:
+    """What importing `plan` takes from registered devices: one line per VLAN it drops that has registrations."""
+    kept = {vlan.vid for vlan, _families in plan.vlans}
+    return [lost for vlan in Vlan.objects.exclude(vid__in=kept) if (lost := vlan.registrations_lost())]
 
 
 def _upsert(current: models.Model | None, wanted: models.Model, fields: tuple[str, ...], counts: Counts) -> models.Model:

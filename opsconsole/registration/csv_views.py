@@ -13,7 +13,7 @@ from .importer import COLUMNS, import_csv
 def csv_import(request):
     form = CsvImportForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
-        return render(request, "registration/import.html", {"form": form, "columns": COLUMNS})
+        return render(request, "registration/import.html", {"form": form, "columns": COLUMNS}, status=400 if form.errors else 200)
     text = form.csv_text()
     commit = "confirm" in request.POST
     result = import_csv(text, request.user, commit=commit)

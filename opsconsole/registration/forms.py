@@ -1,8 +1,11 @@
 """Forms for the helpdesk and the portal; every rule lives in the models, so these only choose fields."""
 from django import forms
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Device, Participant, RegistrationSettings, registrable_vlans
+from .importer import MAX_BYTES, TOO_LARGE, decode_csv
+from .models import Device, Participant, RegistrationSettings, lock_participants, mac_taken_error, registrable_vlans
+from .plan_view import registration_vlans
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -28,6 +31,32 @@ class DeviceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vlans"].queryset = registrable_vlans()
+        needing = registration_vlans()
+        if needing:
+            self.fields["vlans"].help_text = _(
+                "With none ticked, the device is registered for every VLAN whose SSIDs need a registration: %(vlans)s."
+            ) % {"vlans": "; ".join(f"{vlan} ({', '.join(ssids) or '-'})" for vlan, ssids in needing)}
+        if self.instance.pk is None:
+            self.initial["vlans"] = [vlan.pk for vlan, _ssids in needing]
+
+    def clean_vlans(self):
+        # A device registered for no VLAN would look registered while every VLAN says "not registered".
+        return self.cleaned_data["vlans"] or self.fields["vlans"].queryset
+
+    def save_registration(self) -> Device | None:
+        """Validate and save under the participant's lock, so parallel requests cannot pass the device limit together;
+        None if the form is invalid. A MAC that another request registered at the same moment is the form's plain
+        "already registered" error, never a database error."""
+        try:
+            with transaction.atomic():
+                lock_participants({self.instance.participant_id})
+                return self.save() if self.is_valid() else None
+        except IntegrityError:
+            # The other registration has committed by now, so validating again names it.
+            self.full_clean()
+            if not self.errors:
+                self.add_error("mac", mac_taken_error(self.instance.mac))
+            return None
 
 
 class PortalDeviceForm(DeviceForm):
@@ -52,11 +81,18 @@ class RegistrationSettingsForm(forms.ModelForm):
 
 class CsvImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), required=False)
-    content = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The previewed file's text, posted back to import it.
+    content = forms.CharField(widget=forms.HiddenInput, required=False, max_length=MAX_BYTES,
+                              error_messages={"max_length": TOO_LARGE})
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            if upload.size > MAX_BYTES:  # refused before it is read
+                raise forms.ValidationError(TOO_LARGE)
+            cleaned["content"] = decode_csv(upload.read())
+        return cleaned
 
     def csv_text(self) -> str:
-        upload = self.cleaned_data.get("file")
-        if upload:
-            return upload.read().decode("utf-8-sig", errors="replace")
         return self.cleaned_data.get("content") or ""
-

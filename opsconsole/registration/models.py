@@ -7,7 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +28,11 @@ MAC_MESSAGES = {
 def mac_validation_error(error: MacError) -> ValidationError:
     """The model-layer (translatable) form of a MacError."""
     return ValidationError(MAC_MESSAGES[error.code], code=error.code, params={"value": error.mac})
+
+
+def mac_taken_error(mac: str) -> ValidationError:
+    """A MAC that another request registered at the same moment, whose owner this request cannot name."""
+    return ValidationError(_("%(mac)s is already registered."), code="mac_taken", params={"mac": mac})
 
 
 def registrable_vlans() -> models.QuerySet:
@@ -94,8 +99,11 @@ class Participant(models.Model):
         return (now or timezone.now()) >= self.active_until
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = self.searchable_text()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            # Under the lock a device registered meanwhile is either in the list read here or waits for this save.
+            lock_participants({self.pk})
+            self.search_text = self.searchable_text()
+            super().save(*args, **kwargs)
 
     def searchable_text(self) -> str:
         macs = list(self.devices.values_list("mac_digits", flat=True)) if self.pk else []
@@ -103,6 +111,12 @@ class Participant(models.Model):
 
     def refresh_search_text(self) -> None:
         Participant.objects.filter(pk=self.pk).update(search_text=self.searchable_text())
+
+
+def lock_participants(pks) -> None:
+    """Changes to one participant's devices take turns (call inside a transaction): the device limit is counted, and
+    the search text rebuilt from every device, while no other registration of theirs is half done."""
+    list(Participant.objects.select_for_update().filter(pk__in=sorted(set(pks) - {None})).values_list("pk", flat=True))
 
 
 class Source(models.TextChoices):
@@ -124,9 +138,10 @@ class DeviceState(models.TextChoices):
     REGISTERED = "registered", _("registered")
     EXPIRED = "expired", _("expired")
     EVENT_OVER = "event-over", _("event over")
+    NO_VLAN = "no-vlan", _("not registered")
 
 
-STATE_BADGE = {DeviceState.REGISTERED: "ok", DeviceState.EXPIRED: "warn", DeviceState.EVENT_OVER: "bad"}
+STATE_BADGE = {DeviceState.REGISTERED: "ok", DeviceState.EXPIRED: "warn", DeviceState.EVENT_OVER: "bad", DeviceState.NO_VLAN: "bad"}
 
 
 class DeviceQuerySet(models.QuerySet):
@@ -194,10 +209,17 @@ class Device(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.mac = normalise_mac(self.mac)
         self.mac_digits = hex_digits(self.mac)
-        previous_owner = Device.objects.filter(pk=self.pk).values_list("participant_id", flat=True).first()
-        super().save(*args, **kwargs)
-        for participant in Participant.objects.filter(pk__in={self.participant_id, previous_owner} - {None}):
-            participant.refresh_search_text()
+        with transaction.atomic():
+            previous_owner = Device.objects.filter(pk=self.pk).values_list("participant_id", flat=True).first()
+            lock_participants({self.participant_id, previous_owner})
+            super().save(*args, **kwargs)
+            for participant in Participant.objects.filter(pk__in={self.participant_id, previous_owner} - {None}):
+                participant.refresh_search_text()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            lock_participants({self.participant_id})
+            return super().delete(*args, **kwargs)
 
     def state(self, now: datetime | None = None) -> DeviceState:
         now = now or timezone.now()
@@ -205,6 +227,8 @@ class Device(models.Model):
             return DeviceState.EVENT_OVER
         if self.expires_at is not None and self.expires_at <= now:
             return DeviceState.EXPIRED
+        if not self.vlans.all():
+            return DeviceState.NO_VLAN
         return DeviceState.REGISTERED
 
 
@@ -240,6 +264,16 @@ class DhcpService(models.Model):
     def interface_for(self, vlan: Vlan) -> str | None:
         return self.interfaces.get(str(vlan.vid))
 
+    def served_vlans(self) -> models.QuerySet:
+        return Vlan.objects.filter(vid__in=[int(vid) for vid in self.interfaces if str(vid).isdigit()])
+
+    @classmethod
+    def follow_renumbering(cls, old_vid: int, new_vid: int) -> None:
+        """The interface that served VLAN `old_vid` serves it under its new id: keys are vids as the NOC writes them."""
+        for service in cls.objects.filter(interfaces__has_key=str(old_vid)):
+            service.interfaces[str(new_vid)] = service.interfaces.pop(str(old_vid))
+            service.save(update_fields=["interfaces"])
+
 
 class NeighbourEntry(models.Model):
     """One IP-to-MAC binding a gateway agent saw (ARP/NDP neighbour table or a lease): how the portal finds a MAC."""
@@ -270,6 +304,13 @@ class SignInCode(models.Model):
 
     def __str__(self) -> str:
         return f"sign-in code for {self.participant}"
+
+    def save(self, *args, **kwargs) -> None:
+        issuing = self._state.adding
+        super().save(*args, **kwargs)
+        if issuing:
+            # Only the newest code works: one handed out earlier (and perhaps lost or overheard) stops working.
+            SignInCode.objects.filter(participant_id=self.participant_id, used_at=None).exclude(pk=self.pk).delete()
 
 
 class PortalRegistration(models.Model):

@@ -1,16 +1,22 @@
 """The participant portal: sign in (account or one-time code), register this device, manage only one's own devices."""
 from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opsconsole.core.client_address import client_address
+
 from .forms import PortalDeviceForm
 from .mac import is_locally_administered
 from .models import Device, NeighbourEntry, Participant, PortalRegistration, RegistrationSettings, SignInCode, Source
+from .views import remove_after_confirmation
 
 SESSION_KEY = "portal_participant"
 NEIGHBOUR_FRESH = timedelta(minutes=15)
@@ -24,7 +30,8 @@ def portal_participant(request) -> Participant | None:
         if found:
             return found
     pk = request.session.get(SESSION_KEY)
-    return Participant.objects.filter(pk=pk).first() if pk else None
+    # A code's session ends with the participant's event, like the code itself.
+    return Participant.objects.filter(pk=pk, active_until__gt=timezone.now()).first() if pk else None
 
 
 def participant_required(view):
@@ -38,10 +45,6 @@ def participant_required(view):
     return wrapped
 
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def detected_mac(address: str) -> str | None:
     """The MAC the gateways last saw at ADDRESS (neighbour table or lease), if seen recently."""
     entry = (
@@ -52,7 +55,10 @@ def detected_mac(address: str) -> str | None:
 
 
 def rate_limited(participant: Participant, address: str) -> bool:
-    limit = RegistrationSettings.load().portal_registrations_per_hour
+    """Call inside the transaction that registers: locking the settings row makes portal registrations take turns,
+    so parallel requests cannot all count the same number of recent registrations."""
+    RegistrationSettings.load()
+    limit = RegistrationSettings.objects.select_for_update().get(pk=1).portal_registrations_per_hour
     recent = PortalRegistration.objects.filter(at__gte=timezone.now() - RATE_WINDOW)
     return (
         recent.filter(participant=participant).count() >= limit
@@ -60,20 +66,31 @@ def rate_limited(participant: Participant, address: str) -> bool:
     )
 
 
+def redeem(request, code: str) -> bool:
+    """Use up CODE if it is unused, unexpired and its participant's event is still on, and give the session to its
+    participant first, so the trail records that participant as the one who used it."""
+    now = timezone.now()
+    with transaction.atomic():
+        found = SignInCode.objects.select_for_update().filter(
+            code=code, used_at=None, expires_at__gt=now, participant__active_until__gt=now).first()
+        if found is None:
+            return False
+        request.session.cycle_key()
+        request.session[SESSION_KEY] = found.participant_id
+        found.used_at = now
+        found.save(update_fields=["used_at"])
+    return True
+
+
 def sign_in(request):
     error = ""
     if request.method == "POST":
         code = request.POST.get("code", "").strip().upper().replace(" ", "").replace("-", "")
-        with transaction.atomic():
-            found = SignInCode.objects.select_for_update().filter(
-                code=code, used_at=None, expires_at__gt=timezone.now()).first()
-            if found:
-                found.used_at = timezone.now()
-                found.save(update_fields=["used_at"])
-        if found:
-            request.session.cycle_key()
-            request.session[SESSION_KEY] = found.participant_id
+        # Throttled like the password sign-ins (django-axes): a code names no account, so failures count per address.
+        if AxesProxyHandler.is_allowed(request, {}) and redeem(request, code):
             return redirect(PORTAL)
+        # Axes records the failure and, at the limit, the middleware answers with the lockout page instead.
+        user_login_failed.send(sender=__name__, credentials={}, request=request)
         error = _("This code is unknown, used already or expired. Ask the helpdesk for a new one.")
     return render(request, "registration/portal/sign_in.html", {"error": error}, status=400 if error else 200)
 
@@ -90,36 +107,29 @@ def home(request, participant: Participant):
     })
 
 
-def _register(request, participant: Participant, data) -> tuple[PortalDeviceForm, Device | None]:
-    form = PortalDeviceForm(data, instance=Device(participant=participant, source=Source.SELF_SERVICE,
-                                                  registered_by=request.user if request.user.is_authenticated else None))
-    if not form.is_valid():
-        return form, None
-    with transaction.atomic():
-        device = form.save()
-        PortalRegistration.objects.create(participant=participant, source_address=client_address(request) or "::")
-    return form, device
-
-
 @participant_required
 @require_POST
+@transaction.atomic
 def register(request, participant: Participant):
-    if rate_limited(participant, client_address(request)):
+    address = client_address(request)
+    if rate_limited(participant, address):
         messages.error(request, _("Too many registrations in the last hour from you or from this address; try again later or ask the helpdesk."))
         return redirect(PORTAL)
     data = request.POST.copy()
     if data.get("this_device"):
         # Never trust a posted MAC for "this device": look it up again from the connection.
-        data["mac"] = detected_mac(client_address(request)) or ""
+        data["mac"] = detected_mac(address) or ""
         if not data["mac"]:
             messages.error(request, _("We could not see this device's MAC address; enter it by hand (see how to find it)."))
             return redirect(f"{PORTAL}find-mac/")
-    form, device = _register(request, participant, data)
+    form = PortalDeviceForm(data, instance=Device(participant=participant, source=Source.SELF_SERVICE,
+                                                  registered_by=request.user if request.user.is_authenticated else None))
+    device = form.save_registration()
     if device is None:
         return render(request, "registration/portal/home.html", {
-            "participant": participant, "devices": participant.devices.all(), "form": form,
-            "detected": detected_mac(client_address(request)),
+            "participant": participant, "devices": participant.devices.all(), "form": form, "detected": detected_mac(address),
         }, status=400)
+    PortalRegistration.objects.create(participant=participant, source_address=address or "::")
     messages.success(request, _("Registered %(mac)s.") % {"mac": device.mac})
     if is_locally_administered(device.mac):
         messages.warning(request, _("This is a private (randomised) address; see below how to keep it fixed for this network."))
@@ -135,27 +145,21 @@ def _own_device(participant: Participant, pk: int) -> Device:
 def device_edit(request, participant: Participant, pk: int):
     device = _own_device(participant, pk)
     form = PortalDeviceForm(request.POST or None, instance=device)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
+    if request.method == "POST" and form.save_registration() is not None:
         return redirect(PORTAL)
     return render(request, "registration/portal/device.html", {"form": form, "device": device}, status=400 if form.errors else 200)
 
 
 @participant_required
-@require_POST
 def device_remove(request, participant: Participant, pk: int):
-    device = _own_device(participant, pk)
-    with transaction.atomic():
-        device.delete()
-    messages.success(request, _("Removed %(mac)s.") % {"mac": device.mac})
-    return redirect(PORTAL)
+    return remove_after_confirmation(request, _own_device(participant, pk), PORTAL)
 
 
 def find_mac(request):
     return render(request, "registration/portal/find_mac.html")
 
 
+@require_POST
 def sign_out(request):
-    request.session.pop(SESSION_KEY, None)
+    logout(request)  # the whole session: a code sign-in, an account sign-in and anything else kept in it
     return redirect(f"{PORTAL}sign-in/")

@@ -1,12 +1,13 @@
 """Keeps the DHCP nodes' intents and the audit trail in step with registrations, whatever channel changed them."""
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from opsconsole.audit.models import AuditEntry
 from opsconsole.audit.trail import record
 from opsconsole.nodes.live import heartbeat_received
 from opsconsole.nodes.revisions import mark_nodes_dirty
+from opsconsole.plan.models import Prefix, Vlan, VlanFamily
 
 from .intents import dhcp_nodes
 from .models import Device, DhcpService, Participant
@@ -44,10 +45,47 @@ def registrations_changed(sender, raw: bool = False, **kwargs) -> None:
         mark_dhcp_nodes_after_commit()
 
 
+@receiver(post_save, sender=Vlan, dispatch_uid="registration-vlan-saved")
+@receiver(post_delete, sender=Vlan, dispatch_uid="registration-vlan-deleted")
+@receiver(post_save, sender=VlanFamily, dispatch_uid="registration-vlan-family-saved")
+@receiver(post_save, sender=Prefix, dispatch_uid="registration-prefix-saved")
+@receiver(post_delete, sender=Prefix, dispatch_uid="registration-prefix-deleted")
+def plan_changed(sender, raw: bool = False, **kwargs) -> None:
+    """Kea's subnets come from the plan's VLANs, their allocation per family and their client prefixes."""
+    if not raw:
+        mark_dhcp_nodes_after_commit()
+
+
 @receiver(post_save, sender=DhcpService, dispatch_uid="registration-dhcp-service-saved")
 def dhcp_service_changed(sender, instance: DhcpService, raw: bool = False, **kwargs) -> None:
     if not raw:
         transaction.on_commit(lambda: mark_nodes_dirty([instance.node_id], "DHCP service changed"))
+
+
+@receiver(post_delete, sender=DhcpService, dispatch_uid="registration-dhcp-service-deleted")
+def dhcp_service_deleted(sender, instance: DhcpService, **kwargs) -> None:
+    # The node loses its dhcp role: its Kea must stop serving those subnets. Gone with its node, nothing to do.
+    mark_nodes_dirty([instance.node_id], "DHCP service removed")
+
+
+@receiver(pre_save, sender=Vlan, dispatch_uid="registration-vlan-vid-before")
+def remember_vid(sender, instance: Vlan, raw: bool = False, **kwargs) -> None:
+    instance._vid_before = None if raw or instance.pk is None else (
+        Vlan.objects.filter(pk=instance.pk).values_list("vid", flat=True).first())
+
+
+@receiver(post_save, sender=Vlan, dispatch_uid="registration-vlan-renumbered")
+def vlan_renumbered(sender, instance: Vlan, raw: bool = False, **kwargs) -> None:
+    before = getattr(instance, "_vid_before", None)
+    if not raw and before is not None and before != instance.vid:
+        DhcpService.follow_renumbering(before, instance.vid)
+
+
+@receiver(pre_delete, sender=Vlan, dispatch_uid="registration-vlan-deleted")
+def vlan_deleted(sender, instance: Vlan, **kwargs) -> None:
+    # The cascade would drop the registrations silently; removing them one by one audits each device's change.
+    for device in Device.objects.filter(vlans=instance):
+        device.vlans.remove(instance)
 
 
 @receiver(heartbeat_received, dispatch_uid="registration-neighbours")

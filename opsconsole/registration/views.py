@@ -107,9 +107,8 @@ def _warn_if_randomised(request, device: Device) -> None:
 def device_register(request, pk: int):
     participant = get_object_or_404(Participant, pk=pk)
     form = DeviceForm(request.POST, instance=Device(participant=participant, source=Source.HELPDESK, registered_by=request.user))
-    if form.is_valid():
-        with transaction.atomic():
-            device = form.save()
+    device = form.save_registration()
+    if device is not None:
         messages.success(request, _("Registered %(mac)s.") % {"mac": device.mac})
         _warn_if_randomised(request, device)
         return redirect(f"/registration/participants/{participant.pk}/")
@@ -120,23 +119,26 @@ def device_register(request, pk: int):
 def device_edit(request, pk: int):
     device = get_object_or_404(Device.objects.select_related("participant"), pk=pk)
     form = DeviceForm(request.POST or None, instance=device)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
+    if request.method == "POST" and form.save_registration() is not None:
         _warn_if_randomised(request, device)
         return redirect(f"/registration/participants/{device.participant_id}/")
     return render(request, "registration/device_form.html", {"form": form, "device": device}, status=400 if form.errors else 200)
 
 
 @staff_required
-@require_POST
 def device_remove(request, pk: int):
-    device = get_object_or_404(Device, pk=pk)
-    participant_id = device.participant_id
-    with transaction.atomic():
-        device.delete()
+    device = get_object_or_404(Device.objects.select_related("participant"), pk=pk)
+    back = reverse("registration:participant", kwargs={"pk": device.participant_id})
+    return remove_after_confirmation(request, device, back)
+
+
+def remove_after_confirmation(request, device: Device, back: str):
+    """GET asks, POST removes: one click on a list must not take a device off the network."""
+    if request.method != "POST":
+        return render(request, "registration/device_remove.html", {"device": device, "back": back})
+    device.delete()
     messages.success(request, _("Removed %(mac)s.") % {"mac": device.mac})
-    return redirect(f"/registration/participants/{participant_id}/")
+    return redirect(back)
 
 
 @staff_required

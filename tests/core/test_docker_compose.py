@@ -18,6 +18,7 @@ def settings_variables() -> set[str]:
     """Every environment variable settings.py reads (directly, or as NAME / NAME_FILE through the helpers)."""
     names = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', SETTINGS_SOURCE))
     names |= set(re.findall(r'env_bool\("([A-Z_]+)"', SETTINGS_SOURCE))
+    names |= set(re.findall(r'env_list\("([A-Z_]+)"', SETTINGS_SOURCE))
     for secret in re.findall(r'env_secret\("([A-Z_]+)"', SETTINGS_SOURCE):
         names |= {secret, f"{secret}_FILE"}
     return names

@@ -105,6 +105,7 @@ class Lab:
                 # Started by the first push, reloaded by the later ones.
                 "reload": f"{unbound_control} reload >/dev/null 2>&1 || {inside} unbound -c {self.unbound_main}",
                 "health": f"{inside} dig @{GATEWAY6} +time=1 +tries=1 +short localhost A | grep -qx 127.0.0.1",
+                "teardown": f"{unbound_control} reload",
             },
             "tayga": {
                 "directory": str(etc / "tayga"),
@@ -113,11 +114,13 @@ class Lab:
                           f" {inside} unshare -m sh -c 'mount --bind {self.directory}/spool /var/spool &&"
                           f" exec tayga -c \"$0\" -p {self.tayga_pid}' {{files}} </dev/null >>{tayga_log} 2>&1",
                 "health": f'kill -0 "$(cat {self.tayga_pid})"',
+                "teardown": f"start-stop-daemon --stop --quiet --oknodo --pidfile {self.tayga_pid} --retry 5",
             },
             "iproute2": {
                 "directory": str(etc / "iproute2"),
                 "reload": f'for f in {{files}}; do {inside} bash "$f" || exit 1; done',
                 "health": "",
+                "teardown": f'for f in {{files}}; do {inside} bash "$f" down || exit 1; done',
             },
         }
 

@@ -28,7 +28,8 @@ SERVER_ADDRESS, CLIENT_ADDRESS = "192.0.2.1/24", "192.0.2.250/24"
 def agent_services(etc: Path, socket_path: Path) -> str:
     """[services.kea] for the agent in production mode: the Debian default, with this test's paths and socket."""
     kea = kea_service(etc, str(socket_path))
-    return f"\n[services.kea]\ndirectory = {json.dumps(str(etc))}\nreload = {json.dumps(kea.reload)}\nhealth = {json.dumps(kea.health)}\n"
+    return (f"\n[services.kea]\ndirectory = {json.dumps(str(etc))}\nreload = {json.dumps(kea.reload)}\n"
+            f"health = {json.dumps(kea.health)}\nteardown = {json.dumps(kea.teardown)}\n")
 
 
 def lease_for(client_ns: str, mac: str) -> bool:

@@ -9,6 +9,7 @@ import pytest
 
 from gateways.signing import sign_request
 from opsconsole.nodes.models import NodeState, Push
+from opsconsole.nodes.tasks import PUSH_CLAIM
 from tests.e2e.conftest import FIRST_PREFIX, LabGateway, dns64_form, new_node
 from tests.e2e.stack import Console, NodeAgent, Noc, converged, wait_until
 from tests.e2e.test_nat64_dns64 import synthesised
@@ -68,8 +69,13 @@ def test_a_worker_killed_mid_push_is_replaced_and_the_next_worker_converges(cons
     agent.node.refresh_from_db()
     assert agent.node.applied_revision_id is None
     console.start_worker()
-    wait_converged(agent)
+    # The dead worker's claim on the node runs out first; then its push is "no answer" and retried on its row.
+    wait_until(lambda: converged(agent.node, agent), PUSH_CLAIM.total_seconds() + CONVERGE_SECONDS,
+               f"{agent.node.name} runs its desired revision\n{agent.process.log()[-2000:]}", pause=0.3)
     assert agent.node.state() == NodeState.IN_SYNC
+    in_flight.refresh_from_db()
+    # The agent finished applying while no worker listened, so the retry finds the revision already running.
+    assert (in_flight.status, in_flight.attempts) == (Push.Status.UNCHANGED, 2)
 
 
 def test_a_flushed_redis_loses_queued_pushes_and_the_database_brings_them_back(console, noc, sandbox_gateway):

@@ -22,6 +22,7 @@ def dns64_intent(node: str, prefix: str = "2001:db8:64::/96", **extra) -> dict:
 class SandboxAgent:
     def __init__(self, node: GatewayNode, directory: Path, console_url: str):
         self.node, self.directory, self.console_url = node, directory, console_url
+        self.environment: dict[str, str] | None = None
         self.process: subprocess.Popen | None = None
 
     @property
@@ -43,7 +44,7 @@ class SandboxAgent:
         with (self.directory / "agent.log").open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gateways.agent", "--config", str(self.directory / "agent.toml")],
-                cwd=REPOSITORY, stdout=log, stderr=log,
+                cwd=REPOSITORY, env=self.environment, stdout=log, stderr=log,
             )
         deadline = time.monotonic() + 10
         while not re.search(r"listening on", self.log[offset:]):

@@ -6,10 +6,11 @@ import pytest
 from opsconsole.nodes.models import GatewayNode
 
 pytestmark = pytest.mark.django_db
+RUNNING_HASH = "sha256:" + "ab" * 32
 
 
 def beat(client, name, token, **report):
-    body = {"revision": 3, "hash": "sha256:abc", "services": {}, "counters": {"applied": 1}, "refused": [], **report}
+    body = {"revision": 3, "hash": RUNNING_HASH, "services": {}, "counters": {"applied": 1}, "refused": [], **report}
     return client.post(f"/api/nodes/{name}/heartbeat/", json.dumps(body), content_type="application/json",
                        HTTP_AUTHORIZATION=f"Bearer {token}")
 
@@ -26,7 +27,7 @@ def test_heartbeat_with_the_nodes_token_is_recorded(client):
     response = beat(client, "nat64-1", token, refused=["push is 93 s old, window is 30 s"])
     assert response.status_code == 200
     node.refresh_from_db()
-    assert node.running_hash == "sha256:abc" and node.last_heartbeat_at is not None
+    assert node.running_hash == RUNNING_HASH and node.last_heartbeat_at is not None
     assert node.last_heartbeat["refused"] == ["push is 93 s old, window is 30 s"]
 
 
@@ -59,3 +60,24 @@ def test_a_body_that_is_not_a_json_object_is_refused(client):
         assert (response.status_code, response.json()["reason"]) == (400, "body is not a JSON object")
     node.refresh_from_db()
     assert node.last_heartbeat_at is None
+
+
+@pytest.mark.parametrize("body", [
+    '{"hash": NaN}', '{"revision": Infinity}', '{"refused": 5}', '{"refused": [1]}', '{"revision": "3"}',
+    '{"revision": true}', '{"services": []}', '{"counters": {"applied": "many"}}', '{"hash": 7}',
+    '{"hash": "<script>"}', '{"neighbours": {"ip": "192.0.2.1"}}', '{"neighbours": [5]}',
+])
+def test_a_heartbeat_with_a_field_of_the_wrong_type_is_refused(client, body):
+    node, token = new_node("nat64-1")
+    response = client.post("/api/nodes/nat64-1/heartbeat/", body, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 400
+    node.refresh_from_db()
+    assert node.last_heartbeat_at is None
+
+
+def test_the_node_page_still_opens_after_a_refused_heartbeat(client, noc_client):
+    node, token = new_node("nat64-1")
+    client.post("/api/nodes/nat64-1/heartbeat/", '{"refused": 5}', content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert noc_client.get("/nodes/nat64-1/").status_code == 200

@@ -94,3 +94,40 @@ def test_the_node_list_costs_the_same_queries_for_one_node_or_many(noc_client, g
     with django_assert_max_num_queries(8):
         page = noc_client.get("/nodes/").content.decode()
     assert page.count('data-state="failed"') == 20 and page.count("tayga refused it") == 20
+
+
+def test_push_now_on_an_in_sync_node_shows_no_diff_and_says_no_change_was_needed(
+        noc_client, gateway_node, sandbox_agent, django_capture_on_commit_callbacks):
+    sandbox_agent.start()
+    desire(gateway_node, dns64_intent(gateway_node.name))
+    with django_capture_on_commit_callbacks(execute=True):
+        noc_client.post(f"/nodes/{gateway_node.name}/push/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        noc_client.post(f"/nodes/{gateway_node.name}/push/")
+    page = noc_client.get(f"/nodes/{gateway_node.name}/").content.decode()
+
+    assert "@@" not in page and "Running → desired" not in page
+    assert 'data-state="in-sync"' in page and "<td>r1</td>\n  <td>r1</td>" in page  # desired r1, applied r1
+    assert page.count('data-status="unchanged"') == 1 and 'data-status="sending"' not in page
+    assert "no change needed — already running this revision" in page
+
+
+def test_the_diff_starts_from_the_revision_the_agent_reports_running(noc_client, gateway_node):
+    first = desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:64::/96"))
+    desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:65::/96"))
+    desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:66::/96"))
+    token = issue_token(gateway_node)
+    noc_client.post(f"/api/nodes/{gateway_node.name}/heartbeat/", {"hash": first.content_hash, "revision": 1},
+                    content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    page = noc_client.get(f"/nodes/{gateway_node.name}/").content.decode()
+
+    assert "-    dns64-prefix: 2001:db8:64::/96" in page and "+    dns64-prefix: 2001:db8:66::/96" in page
+    assert "2001:db8:65::/96" not in page
+
+
+def issue_token(node) -> str:
+    _secret, token = node.issue_credentials()
+    node.save()
+    return token

@@ -1,8 +1,10 @@
 """Pushing a node's desired revision to its real (sandbox) agent: applied, unchanged, rejected, refused, unreachable."""
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from gateways.intent import content_hash, validate_intent
-from opsconsole.nodes.agent_client import AgentUnreachable
 from opsconsole.nodes.models import GatewayNode, NodeState, Push
 from opsconsole.nodes.revisions import new_revision
 from opsconsole.nodes.tasks import push_node_revision, reconcile_nodes
@@ -85,19 +87,48 @@ def test_push_signed_with_a_wrong_secret_is_refused_and_recorded(gateway_node, s
     assert gateway_node.state() == NodeState.FAILED
 
 
-def test_unreachable_agent_is_recorded_and_reconcile_delivers_later(gateway_node, sandbox_agent):
+def test_unreachable_agent_is_retried_on_one_row_and_reconcile_delivers_later(gateway_node, sandbox_agent):
     revision = desire(gateway_node, dns64_intent(gateway_node.name))
-    with pytest.raises(AgentUnreachable):
-        push_node_revision(gateway_node.pk)
-    assert gateway_node.pushes.get().status == Push.Status.UNREACHABLE
+    assert push_node_revision(gateway_node.pk) == Push.Status.UNREACHABLE
+    push = gateway_node.pushes.get()
+    assert (push.status, push.attempts, push.retry) == (Push.Status.UNREACHABLE, 1, 1)
+    assert push.next_attempt_at > timezone.now()
     assert gateway_node.state() == NodeState.UNREACHABLE
 
+    for _second in range(3):  # beat's reconcile ticks before the retry is due send nothing
+        assert reconcile_nodes() == 0
+    make_retry_due(push)
+    assert reconcile_nodes() == 1
+    push.refresh_from_db()
+    assert (gateway_node.pushes.count(), push.attempts, push.retry) == (1, 2, 2)
+    assert push.next_attempt_at - timezone.now() > timedelta(seconds=8)  # the second wait is twice the first
+
     sandbox_agent.start()
+    make_retry_due(push)
     assert reconcile_nodes() == 1
 
+    push.refresh_from_db()
     gateway_node.refresh_from_db()
+    assert (push.status, push.attempts, push.next_attempt_at) == (Push.Status.APPLIED, 3, None)
     assert gateway_node.applied_revision == revision
     assert gateway_node.state() == NodeState.IN_SYNC
+
+
+def test_retries_run_out_and_reconcile_waits_before_starting_again(gateway_node):
+    desire(gateway_node, dns64_intent(gateway_node.name))
+    push_node_revision(gateway_node.pk)
+    push = gateway_node.pushes.get()
+    for _retry in range(Push.RETRIES):
+        make_retry_due(push)
+        reconcile_nodes()
+        push.refresh_from_db()
+    assert (push.attempts, push.next_attempt_at) == (Push.RETRIES + 1, None)
+    assert reconcile_nodes() == 0
+    assert gateway_node.pushes.count() == 1
+
+
+def make_retry_due(push):
+    Push.objects.filter(pk=push.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
 
 
 def test_newest_revision_wins_whatever_queued_the_task(gateway_node, sandbox_agent):

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def node(monkeypatch):
-    monkeypatch.setattr("opsconsole.nodes.tasks.push_node_revision.delay", lambda node_id: None)  # no agent here
+    monkeypatch.setattr("opsconsole.nodes.tasks.push_node_revision.delay", lambda node_id, **options: None)  # no agent here
     node = GatewayNode(name="rebuild-test", description="first", agent_url="http://127.0.0.1:9")
     node.issue_credentials()
     node.save()

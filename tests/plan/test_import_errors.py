@@ -51,6 +51,8 @@ def test_every_error_is_listed_with_its_place_and_nothing_changes():
         "ssids[2].essid: An ESSID needs at least one character.",
         "ssids[2].bands: Choose at least one band, as a list such as [2.4GHz, 5GHz].",
         "prefixes[0].network: 192.0.2.1/24 has host bits set; did you mean 192.0.2.0/24?",
+        "prefixes[1].vlan: VLAN lab has no IPv6 (its scope is none), so it has no IPv6 clients; set its IPv6 scope "
+        "first or choose another VLAN.",
         "prefixes[2].network: 2001:db8:0:1::/64 overlaps 2001:db8::/48 on VLAN lab",
         "prefixes[3].network: 2001:db8::/48 is already in the plan.",
         "prefixes[3].purpose: “pool” is not a valid purpose; choose one of clients, infrastructure, translator.",
@@ -63,8 +65,8 @@ def test_overlap_message_names_the_vlan_of_the_earlier_prefix():
 - {{vid: 2, name: other, ipv6: {FAMILY}, ipv4: {FAMILY}}}
 ssids: []
 prefixes:
-- {{network: "2001:db8:0:1::/64", vlan: widecamp, purpose: clients}}
-- {{network: "2001:db8::/48", vlan: other, purpose: clients}}
+- {{network: "2001:db8:0:1::/64", vlan: widecamp, purpose: infrastructure}}
+- {{network: "2001:db8::/48", vlan: other, purpose: infrastructure}}
 """
     assert errors_of(text) == ["prefixes[1].network: 2001:db8::/48 overlaps 2001:db8:0:1::/64 on VLAN widecamp"]
 

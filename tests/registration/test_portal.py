@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from opsconsole.nodes.models import GatewayNode
-from opsconsole.registration.models import Device, RegistrationSettings, SignInCode, Source
+from opsconsole.plan.models import Vlan
+from opsconsole.registration.models import Device, DhcpService, Participant, RegistrationSettings, SignInCode, Source
 from opsconsole.registration.neighbours import record_neighbours
 
 pytestmark = pytest.mark.django_db
@@ -37,17 +38,38 @@ def test_another_participants_device_is_404(participant_client, participant, oth
     assert Device.objects.filter(pk=theirs.pk).exists()
 
 
-def test_register_this_device_uses_the_gateways_neighbour_table(participant_client, participant):
-    node = GatewayNode(name="gw-1", agent_url="http://127.0.0.1:9")
+PHONE = "2001:db8:40::42"  # inside the nowep VLAN's prefix
+
+
+def dhcp_node(name: str, interfaces: dict) -> GatewayNode:
+    node = GatewayNode(name=name, agent_url="http://127.0.0.1:9")
     node.issue_credentials()
     node.save()
-    record_neighbours(node, [{"ip": "127.0.0.1", "mac": "00-1B-63-00-00-42"}, {"ip": "192.0.2.9", "mac": "01:00:5e:00:00:01"}])
+    DhcpService.objects.create(node=node, interfaces=interfaces)
+    return node
 
-    assert "00:1b:63:00:00:42" in participant_client.get("/portal/").content.decode()
-    participant_client.post("/portal/devices/", {"this_device": "1", "mac": "00:1b:63:99:99:99", "os": "other", "label": "phone"})
+
+def test_register_this_device_uses_the_gateways_neighbour_table(participant_client, participant, nowep_vlan):
+    node = dhcp_node("gw-1", {"40": "eth0.40"})
+    record_neighbours(node, [{"ip": PHONE, "mac": "00-1B-63-00-00-42"}, {"ip": "192.0.2.9", "mac": "01:00:5e:00:00:01"}])
+
+    assert "00:1b:63:00:00:42" in participant_client.get("/portal/", REMOTE_ADDR=PHONE).content.decode()
+    participant_client.post("/portal/devices/", {"this_device": "1", "mac": "00:1b:63:99:99:99", "os": "other", "label": "phone"},
+                            REMOTE_ADDR=PHONE)
 
     device = Device.objects.get()
     assert device.mac == "00:1b:63:00:00:42" and device.source == Source.SELF_SERVICE and device.participant == participant
+
+
+def test_register_this_device_ignores_a_node_that_does_not_serve_the_vlan(participant_client, participant, nowep_vlan):
+    Vlan.objects.create(vid=41, name="other")
+    elsewhere = dhcp_node("gw-elsewhere", {"41": "eth0.41"})
+    record_neighbours(elsewhere, [{"ip": PHONE, "mac": "00:1b:63:66:66:66"}])
+
+    page = participant_client.get("/portal/", REMOTE_ADDR=PHONE).content.decode()
+    assert "00:1b:63:66:66:66" not in page and "How to find your MAC address" in page
+    participant_client.post("/portal/devices/", {"this_device": "1", "os": "other"}, REMOTE_ADDR=PHONE)
+    assert not Device.objects.exists()
 
 
 def test_without_a_neighbour_entry_the_portal_explains_how_to_find_the_mac(participant_client, participant):
@@ -94,3 +116,54 @@ def test_only_vlans_where_registration_matters_are_offered(participant_client, p
     response = participant_client.post("/portal/devices/", {"mac": "00:1b:63:00:00:42", "os": "other",
                                                             "vlans": [servers.pk]})
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_new_code_revokes_the_older_ones(client, helpdesk_client, participant):
+    helpdesk_client.post(f"/registration/participants/{participant.pk}/sign-in-code/")
+    first = SignInCode.objects.get().code
+    helpdesk_client.post(f"/registration/participants/{participant.pk}/sign-in-code/")
+    second = SignInCode.objects.get().code
+
+    assert first != second
+    assert client.post("/portal/sign-in/", {"code": first}, REMOTE_ADDR="2001:db8:a::1").status_code == 400
+    assert client.post("/portal/sign-in/", {"code": second}, REMOTE_ADDR="2001:db8:a::1").status_code == 302
+
+
+def test_a_code_dies_with_the_participants_event(client, participant):
+    SignInCode.objects.create(participant=participant, code="ABCD2345", expires_at=timezone.now() + timedelta(hours=8))
+    participant.active_from = timezone.now() - timedelta(days=3)
+    participant.active_until = timezone.now() - timedelta(minutes=1)
+    participant.save()
+
+    assert client.post("/portal/sign-in/", {"code": "ABCD2345"}).status_code == 400
+
+
+def test_a_code_session_ends_with_the_participants_event(client, participant):
+    SignInCode.objects.create(participant=participant, code="ABCD2345", expires_at=timezone.now() + timedelta(hours=8))
+    assert client.post("/portal/sign-in/", {"code": "ABCD2345"}).status_code == 302
+    Participant.objects.filter(pk=participant.pk).update(active_until=timezone.now() - timedelta(minutes=1))
+
+    assert client.get("/portal/")["Location"] == "/portal/sign-in/"
+
+
+def test_sign_out_is_a_post_that_ends_the_whole_session(participant_client, participant):
+    SignInCode.objects.create(participant=participant, code="ABCD2345", expires_at=timezone.now() + timedelta(hours=8))
+    participant_client.post("/portal/sign-in/", {"code": "ABCD2345"})  # an account and a code sign-in in one session
+    assert participant_client.get("/portal/sign-out/").status_code == 405
+    assert participant_client.get("/portal/").status_code == 200
+
+    response = participant_client.post("/portal/sign-out/")
+
+    assert response.status_code == 302 and response["Location"] == "/portal/sign-in/"
+    assert not participant_client.session.items()
+    assert participant_client.get("/portal/")["Location"] == "/portal/sign-in/"
+    assert participant_client.get("/me/").status_code == 302  # the account sign-in is gone too
+
+
+def test_sign_out_needs_the_csrf_token(participant_user, participant):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(participant_user)
+    assert browser.post("/portal/sign-out/").status_code == 403
+    assert browser.get("/portal/").status_code == 200

@@ -43,3 +43,15 @@ def test_a_participant_with_an_account_who_used_a_code_is_linked_to_that_account
     entry = AuditEntry.objects.filter(object_type="registration.Device", action="create").get()
     assert entry.actor_id == participant.user_id
     assert entry.actor_label == "Carol Example (sign-in code)"
+
+
+def test_using_a_code_is_recorded_as_its_participant(client):
+    participant = make_participant("Frank Codeless")
+    code = SignInCode.objects.create(participant=participant, code="WXYZ2345", expires_at=participant.active_until)
+
+    assert client.post("/portal/sign-in/", {"code": "WXYZ2345"}).status_code == 302
+
+    entry = AuditEntry.objects.filter(object_type="registration.SignInCode", object_id=str(code.pk),
+                                      action="update").get()
+    assert entry.actor_label == "Frank Codeless (sign-in code)"
+    assert "used_at" in entry.after

@@ -31,6 +31,8 @@ def dns64_intent(prefix: str = "2001:db8:64::/96", **dns64: Any) -> dict[str, An
 class RunningAgent:
     directory: Path
     settings: dict[str, Any]
+    environment: dict[str, str] | None = None
+    wrapper: tuple[str, ...] = ()  # runs the agent, e.g. ("ip", "netns", "exec", NAME)
     process: subprocess.Popen[bytes] | None = None
     url: str = ""
     log_offset: int = 0
@@ -53,8 +55,8 @@ class RunningAgent:
         self.log_offset = len(self.log())
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gateways.agent", "--config", str(config)],
-                cwd=REPOSITORY, stdout=log, stderr=log,
+                [*self.wrapper, sys.executable, "-m", "gateways.agent", "--config", str(config)],
+                cwd=REPOSITORY, env=self.environment, stdout=log, stderr=log,
             )  # fmt: skip
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -103,14 +105,14 @@ def agent_factory(tmp_path: Path) -> Iterator[Any]:
     """Start agents in sandbox mode under tmp_path; `overrides` change agent.toml."""
     started: list[RunningAgent] = []
 
-    def start(**overrides: Any) -> RunningAgent:
+    def start(environment: dict[str, str] | None = None, wrapper: tuple[str, ...] = (), **overrides: Any) -> RunningAgent:
         directory = tmp_path / f"agent{len(started)}"
         directory.mkdir()
         settings = {
             "node": NODE, "secret": SECRET.decode(), "mode": "sandbox", "listen_port": 0,
             "state_dir": str(directory / "state"), "sandbox_root": str(directory / "sandbox"),
         } | overrides  # fmt: skip
-        agent = RunningAgent(directory, settings)
+        agent = RunningAgent(directory, settings, environment, wrapper)
         started.append(agent)
         agent.start()
         return agent

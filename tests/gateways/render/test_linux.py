@@ -86,6 +86,14 @@ def test_sa46t_has_a_tunnel_per_peer() -> None:
     assert f'oifname {{ "sa46t0", "sa46t1" }} {MSS_CLAMP}' in by_path(files)["nftables/sa46t.nft"]
 
 
+def test_a_script_whose_down_leaves_a_link_is_refused() -> None:
+    up = "ip link show t0 >/dev/null 2>&1 || ip -6 tunnel add t0 mode ipip6 local 2001:db8::1 remote 2001:db8::2\n"
+    result = check_text("iproute2", "iproute2/x.sh", f"#!/bin/bash\nset -eu\n{up}")
+    assert (result.ok, result.message) == (False, "down leaves t0")
+    down = 'if [ "${1:-}" = down ]; then ip link delete t0; exit 0; fi\n'
+    assert check_text("iproute2", "iproute2/x.sh", f"#!/bin/bash\nset -eu\n{down}{up}").ok
+
+
 def test_broken_nftables_and_tunnel_lines_are_refused() -> None:
     result = check_text("nftables", "nftables/x.nft", "table ip t {\n chain c { type nat hook postrouting priority srcnat;\n"
                         " snat ip to 192.0.2.1 : 1024-2047\n }\n}\n")
