@@ -2,11 +2,12 @@
 import json
 import logging
 import re
+from functools import wraps
 
 from django.http import JsonResponse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.module_loading import import_string
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from gateways.signing import SignatureError, bearer_token
@@ -60,27 +61,28 @@ def parse_heartbeat(body: bytes) -> dict:
 SECRET_SOURCES = ("opsconsole.radius.intents.radius_secrets",)
 
 
-def _authenticated(request, name: str) -> GatewayNode:
-    """The node whose own bearer token the request carries; raises SignatureError."""
-    node = GatewayNode.objects.filter(name=name).first()
-    token = bearer_token(request.headers.get("Authorization"))
-    # The same answer for an unknown node and a wrong token: a token never reveals which nodes exist.
-    if node is None or not token_matches(token, node.token_hash):
-        raise SignatureError("token is not valid for this node")
-    return node
+def node_api(view):
+    """The view runs for the node whose own bearer token the request carries; anyone else gets a 401."""
 
+    @wraps(view)
+    def authenticated(request, name: str):
+        node = GatewayNode.objects.filter(name=name).first()
+        try:
+            token = bearer_token(request.headers.get("Authorization"))
+            # The same answer for an unknown node and a wrong token: a token never reveals which nodes exist.
+            if node is None or not token_matches(token, node.token_hash):
+                raise SignatureError("token is not valid for this node")
+        except SignatureError as exc:
+            return JsonResponse({"status": "refused", "reason": str(exc)}, status=401)
+        return view(request, node)
 
-def _refused(error: SignatureError) -> JsonResponse:
-    return JsonResponse({"status": "refused", "reason": str(error)}, status=401)
+    return authenticated
 
 
 @require_GET
-def secrets(request, name: str):
+@node_api
+def secrets(request, node: GatewayNode):
     """The secrets of this node's roles, for its agent to write to files only it and the daemons read."""
-    try:
-        node = _authenticated(request, name)
-    except SignatureError as exc:
-        return _refused(exc)
     answer: dict = {}
     for source in SECRET_SOURCES:
         answer.update(import_string(source)(node))
@@ -91,11 +93,8 @@ def secrets(request, name: str):
 
 @csrf_exempt
 @require_POST
-def heartbeat(request, name: str):
-    try:
-        node = _authenticated(request, name)
-    except SignatureError as exc:
-        return _refused(exc)
+@node_api
+def heartbeat(request, node: GatewayNode):
     try:
         beat = parse_heartbeat(request.body)
     except BadHeartbeat as exc:
