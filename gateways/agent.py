@@ -28,6 +28,7 @@ from gateways.agentconfig import (
     server_tls_context,
 )
 from gateways.apply import RunningState, StaleRevision, apply_intent, load_running_state
+from gateways.node_secrets import SecretsUnavailable, install_secrets
 from gateways.intent import IntentError, content_hash, validate_intent
 from gateways.neighbours import read_neighbours
 from gateways.signing import (
@@ -62,8 +63,9 @@ class Refused(Exception):
 class GatewayAgent:
     """The node's running state, the apply lock and the counters the console sees."""
 
-    def __init__(self, config: AgentConfig) -> None:
+    def __init__(self, config: AgentConfig, console_tls: ssl.SSLContext | bool = True) -> None:
         self.config = config
+        self.console_tls = console_tls  # verifies the console when fetching secrets
         self.running: RunningState = load_running_state(config.state_dir)
         self.apply_lock = threading.Lock()
         self.counters_lock = threading.Lock()
@@ -123,6 +125,11 @@ class GatewayAgent:
         if intent["node"] != self.config.node:
             raise self.refuse(422, f"intent describes node {intent['node']}, this is node {self.config.node}", peer)
         with self.apply_lock:
+            try:
+                if intent_hash != self.running.content_hash:
+                    install_secrets(self.config, intent, self.console_tls)
+            except SecretsUnavailable as error:
+                raise self.refuse(502, str(error), peer) from None
             try:
                 outcome, self.running = apply_intent(self.config, self.running, revision, intent, intent_hash)
             except StaleRevision as error:
@@ -383,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     config.state_dir.mkdir(parents=True, exist_ok=True)
-    agent = GatewayAgent(config)
+    agent = GatewayAgent(config, console_tls)
     try:
         server = AgentServer(agent, tls)
     except OSError as error:

@@ -89,6 +89,15 @@ DEBIAN_SERVICES: dict[str, ServiceSettings] = {
         health='kill -0 "$(cat /run/radvd/radvd.pid)"',
         teardown="start-stop-daemon --stop --quiet --oknodo --pidfile /run/radvd/radvd.pid --retry 5",
     ),
+    # FreeRADIUS rereads clients and sites only on a restart (HUP reloads a few modules); -XC checks the installed
+    # tree with the node's real secrets file first, so a broken one never replaces the running server. The rendered
+    # radiusd.conf is its main file: without the role there is no server to keep running.
+    "freeradius": ServiceSettings(
+        Path("/etc/freeradius/3.0"),
+        reload="freeradius -XC -d /etc/freeradius/3.0 >/dev/null && systemctl restart freeradius",
+        health="systemctl is-active --quiet freeradius",
+        teardown="systemctl stop freeradius",
+    ),
     # The rendered named.conf is BIND's main file: without it there is no resolver to keep running.
     "bind": ServiceSettings(Path("/etc/bind"), reload="rndc reload", health="rndc status", teardown="rndc stop"),
     "nftables": ServiceSettings(

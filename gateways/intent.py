@@ -340,6 +340,45 @@ _DHCP = {
         "slaac": (boolean, False),  # the plan gives addresses by RA/SLAAC rather than DHCPv6
     })), []),
 }
+def _host(value: Any, path: str) -> str:
+    """An IP address or a DNS name."""
+    try:
+        return address(None)(value, path)
+    except IntentError:
+        return dns_name(value, path)
+
+
+_DATABASE_IDENTIFIER = matching(re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}"), "a database identifier ([A-Za-z0-9_], at most 63)")
+_RADIUS = {
+    # FreeRADIUS binds :: to IPv6 only, so "every address" takes both.
+    "listen": (list_of(address(None), 1), ["::", "0.0.0.0"]),
+    "auth_port": (integer(1, 65535), 1812),
+    # Debian's inner-tunnel takes 127.0.0.1:18120; a node running two servers gives each its own.
+    "inner_tunnel_port": (integer(1, 65535), 18120),
+    "config_dir": (_PATH, "/etc/freeradius/3.0"),
+    "log_dir": (_PATH, "/var/log/freeradius"),
+    "run_dir": (_PATH, "/var/run/freeradius"),
+    # The user and group FreeRADIUS drops to after opening its sockets; root keeps it running as started.
+    "run_as": (matching(re.compile(r"[a-z_][a-z0-9_-]{0,31}"), "a user name"), "freerad"),
+    "reject_delay": (integer(0, 5), 1),
+    # Where the agent keeps the NAS secrets and the database password (see gateways/render/freeradius.py).
+    "secrets_file": (_PATH, "/etc/freeradius/opsconsole-secrets.conf"),
+    "database": (fields({
+        "dialect": (choice("sqlite", "postgresql"), _REQUIRED),
+        "sqlite_file": (_PATH, None),
+        "host": (_host, None),
+        "port": (integer(1, 65535), 5432),
+        "name": (_DATABASE_IDENTIFIER, None),
+        "user": (_DATABASE_IDENTIFIER, None),
+    }), _REQUIRED),
+    # A digest the console changes whenever a secret changes, so that the agent fetches the secrets again.
+    "secrets_version": (matching(re.compile(r"[0-9a-f]{0,64}"), "a hex digest"), ""),
+    "clients": (list_of(fields({
+        "id": (integer(1, 2**31 - 1), _REQUIRED),
+        "name": (text, ""),
+        "address": (prefix(None), _REQUIRED),
+    })), []),
+}
 
 
 # --- cross-field rules ---
@@ -436,6 +475,16 @@ def _dhcp_rules(role: dict, path: str) -> None:
                 _within(f"{path}.{family}[{i}].router", subnet["router"], subnet["prefix"])
 
 
+def _radius_rules(role: dict, path: str) -> None:
+    database = role["database"]
+    needed = ("sqlite_file",) if database["dialect"] == "sqlite" else ("host", "name", "user")
+    for key in needed:
+        _check_that(database[key] is not None, f"{path}.database.{key}", f"missing (a {database['dialect']} database needs it)")
+    ids = [client["id"] for client in role["clients"]]
+    _check_that(len(ids) == len(set(ids)), f"{path}.clients", "two clients share an id")
+    _check_that(role["auth_port"] != role["inner_tunnel_port"], f"{path}.inner_tunnel_port", "equals auth_port")
+
+
 def _xlat464_rules(role: dict, path: str, roles: dict) -> None:
     if role["role"] == "plat":
         nat64 = roles.get("nat64")
@@ -450,10 +499,11 @@ def _xlat464_rules(role: dict, path: str, roles: dict) -> None:
 _ROLES: dict[str, dict[str, tuple[Check, Any]]] = {
     "nat64": _NAT64, "dns64": _DNS64, "sa46t": _SA46T, "map": _MAP,
     "dslite": _DSLITE, "xlat464": _XLAT464, "router": _ROUTER, "dhcp": _DHCP,
+    "radius": _RADIUS,
 }
 _RULES: dict[str, Callable[[dict, str], None]] = {
     "nat64": _nat64_rules, "dns64": _dns64_rules, "sa46t": _sa46t_rules, "map": _map_rules, "dslite": _dslite_rules,
-    "dhcp": _dhcp_rules,
+    "dhcp": _dhcp_rules, "radius": _radius_rules,
 }
 _DOCUMENT = fields({
     "schema": (integer(SCHEMA_VERSION, SCHEMA_VERSION), _REQUIRED),

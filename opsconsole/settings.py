@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "opsconsole.transition",
     "opsconsole.registration",
     "opsconsole.certificates",
+    "opsconsole.radius",
 ]
 
 MIDDLEWARE = [

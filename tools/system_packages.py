@@ -29,12 +29,18 @@ def read_package_list(text: str) -> dict[str, list[str]]:
     return packages
 
 
+def _installed(program: str, path: str) -> bool:
+    # An absolute path names a file a package installs that is no program, such as a FreeRADIUS module.
+    return Path(program).is_file() if program.startswith("/") else shutil.which(program, path=path) is not None
+
+
 def missing_programs(packages: dict[str, list[str]], search_path: str) -> dict[str, list[str]]:
-    """The packages some of whose programs are neither on SEARCH_PATH nor in sbin, each with those programs."""
+    """The packages some of whose programs are neither on SEARCH_PATH nor in sbin (or, given as an absolute path,
+    absent), each with those programs."""
     path = os.pathsep.join([search_path, *SBIN])
     missing = {}
     for package, programs in packages.items():
-        absent = [program for program in programs if shutil.which(program, path=path) is None]
+        absent = [program for program in programs if not _installed(program, path)]
         if absent:
             missing[package] = absent
     return missing

@@ -7,6 +7,7 @@ from typing import Callable
 from gateways.intent import IntentError, validate_intent
 from gateways.render.bind import render_bind
 from gateways.render.common import RenderedFile
+from gateways.render.freeradius import render_freeradius
 from gateways.render.jool import render_jool
 from gateways.render.kea import render_kea
 from gateways.render.radvd import render_radvd
@@ -37,6 +38,7 @@ _RENDERERS: dict[str, Renderer] = {
     "dslite": render_dslite,
     "xlat464": render_xlat464,
     "dhcp": lambda intent: render_kea(intent) + render_radvd(intent),
+    "radius": render_freeradius,
 }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from gateways.render.common import RenderedFile
+from gateways.render.freeradius import check_freeradius
 from gateways.render.kea import kea_checker
 from gateways.render.parsers import check_ios, check_jool
 
@@ -144,6 +145,7 @@ CHECKERS: dict[str, Callable[[Path], tuple[bool, str]]] = {
     "kea": kea_checker("kea-dhcp4"),
     "kea6": kea_checker("kea-dhcp6"),
     "radvd": _command("radvd", "--configtest", "--config"),
+    "freeradius": check_freeradius,
 }
 
 

@@ -1,12 +1,14 @@
-"""The API the agents call: a heartbeat, authenticated by the node's own bearer token."""
+"""The API the agents call, each authenticated by the node's own bearer token: a heartbeat, and its roles' secrets."""
 import json
 import logging
 import re
+from functools import wraps
 
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from gateways.signing import SignatureError, bearer_token
 
@@ -55,17 +57,44 @@ def parse_heartbeat(body: bytes) -> dict:
     return beat
 
 
+# Each source is a function (node) -> {role name: secrets}: only what that node's roles need, never in an intent.
+SECRET_SOURCES = ("opsconsole.radius.intents.radius_secrets",)
+
+
+def node_api(view):
+    """The view runs for the node whose own bearer token the request carries; anyone else gets a 401."""
+
+    @wraps(view)
+    def authenticated(request, name: str):
+        node = GatewayNode.objects.filter(name=name).first()
+        try:
+            token = bearer_token(request.headers.get("Authorization"))
+            # The same answer for an unknown node and a wrong token: a token never reveals which nodes exist.
+            if node is None or not token_matches(token, node.token_hash):
+                raise SignatureError("token is not valid for this node")
+        except SignatureError as exc:
+            return JsonResponse({"status": "refused", "reason": str(exc)}, status=401)
+        return view(request, node)
+
+    return authenticated
+
+
+@require_GET
+@node_api
+def secrets(request, node: GatewayNode):
+    """The secrets of this node's roles, for its agent to write to files only it and the daemons read."""
+    answer: dict = {}
+    for source in SECRET_SOURCES:
+        answer.update(import_string(source)(node))
+    response = JsonResponse({"status": "ok", "secrets": answer})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @csrf_exempt
 @require_POST
-def heartbeat(request, name: str):
-    node = GatewayNode.objects.filter(name=name).first()
-    try:
-        token = bearer_token(request.headers.get("Authorization"))
-        # The same answer for an unknown node and a wrong token: a token never reveals which nodes exist.
-        if node is None or not token_matches(token, node.token_hash):
-            raise SignatureError("token is not valid for this node")
-    except SignatureError as exc:
-        return JsonResponse({"status": "refused", "reason": str(exc)}, status=401)
+@node_api
+def heartbeat(request, node: GatewayNode):
     try:
         beat = parse_heartbeat(request.body)
     except BadHeartbeat as exc:

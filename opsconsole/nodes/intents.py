@@ -6,7 +6,10 @@ from gateways.intent import SCHEMA_VERSION
 from .models import GatewayNode
 
 # Each source is a function (node) -> {role name: role document} following gateways/intent.py.
-ROLE_SOURCES = ("opsconsole.transition.intents.roles_for", "opsconsole.registration.intents.roles_for")
+ROLE_SOURCES = (
+    "opsconsole.transition.intents.roles_for", "opsconsole.registration.intents.roles_for",
+    "opsconsole.radius.intents.roles_for",
+)
 
 
 def build_intent(node: GatewayNode) -> dict:

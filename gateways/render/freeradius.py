@@ -1,0 +1,382 @@
+"""FreeRADIUS 3.2 configuration for the radius role: Debian's layout (/etc/freeradius/3.0) with the console's files over it.
+
+FreeRADIUS answers MAC authentication from the console's database through rlm_sql; the decision lives in
+`policy.d/opsconsole` (unlang) and the database views the radius app's migration creates, so the rendered files
+change only when the listeners, the clients (NAS) or the database connection change, never per registration.
+
+No secret is in the intent or in these files: NAS shared secrets and the database password are references
+`${opsconsole_secrets.<name>}` into a section the node keeps in `secrets_file` (written by the agent, mode 0600,
+outside the rendered tree); `render_secrets` gives that file's bytes. Every value rendered here comes validated from
+the intent (addresses, ports, paths, identifiers); a NAS's name appears only inside a comment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from gateways.render.common import RenderedFile, comment_text, header, joined
+
+ROOT = "freeradius"
+DEBIAN_LAYOUT = Path("/etc/freeradius/3.0")
+CHECK_TIMEOUT_SECONDS = 30
+DATABASE_PASSWORD = "database_password"
+SECRETS_SECTION = "opsconsole_secrets"
+# The line of radiusd.conf naming the secrets file: the off-node check points it at stand-in secrets.
+_SECRETS_FILE_LINE = re.compile(r"^opsconsole_secrets_file = (\S+)$", re.MULTILINE)
+_SECRET_REFERENCE = re.compile(r"\$\{opsconsole_secrets\.([a-z0-9_]+)\}")
+
+# MAC notations access points send: twelve digits, pairs separated by colons or dashes, any case.
+_MAC_REGEX = r"^([0-9a-f]{2})[-:]?([0-9a-f]{2})[-:]?([0-9a-f]{2})[-:]?([0-9a-f]{2})[-:]?([0-9a-f]{2})[-:]?([0-9a-f]{2})$"
+# Called-Station-Id is `BSSID:SSID` (RFC 3580 3.20), the BSSID in either separator style; group 2 is the SSID.
+CALLED_STATION_PATTERN = r"([0-9a-f]{2}[-:]?){5}[0-9a-f]{2}:(.+)"
+
+REASON_NOT_OFFERED = "MAC authentication is not offered on this SSID"
+REASON_UNKNOWN_NAS = "unknown NAS"
+REASON_NOT_REGISTERED = "MAC not registered"
+REASON_EXPIRED = "registration expired"
+REASON_WRONG_SSID = "registered, but not for this SSID"
+
+
+def nas_key(nas_id: int) -> str:
+    """A NAS's client name, shortname and secret name: from its id, so no user text reaches the configuration."""
+    return f"nas{nas_id}"
+
+
+def _path(name: str) -> str:
+    return f"{ROOT}/{name}"
+
+
+Section = tuple[str, list]  # (name, items): an item is a line or a nested section
+
+
+def _lines(items: list, depth: int = 0) -> list[str]:
+    """Sections as FreeRADIUS writes them, one tab per level: braces always balance."""
+    lines = []
+    for item in items:
+        if isinstance(item, tuple):
+            name, body = item
+            lines += ["\t" * depth + f"{name} {{", *_lines(body, depth + 1), "\t" * depth + "}"]
+        else:
+            lines.append("\t" * depth + item)
+    return lines
+
+
+def _family_key(address: str) -> str:
+    return "ipv6addr" if ipaddress.ip_network(address).version == 6 else "ipv4addr"
+
+
+def _radiusd(intent: dict, role: dict) -> str:
+    security = [f"user = {role['run_as']}", f"group = {role['run_as']}"] if role["run_as"] != "root" else []
+    return joined(header(intent, "radius") + [
+        "prefix = /usr",
+        "exec_prefix = /usr",
+        "sysconfdir = /etc",
+        "localstatedir = /var",
+        "sbindir = ${exec_prefix}/sbin",
+        f"logdir = {role['log_dir']}",
+        f"raddbdir = {role['config_dir']}",
+        "radacctdir = ${logdir}/radacct",
+        "name = freeradius",
+        "confdir = ${raddbdir}",
+        "modconfdir = ${confdir}/mods-config",
+        "certdir = ${confdir}/certs",
+        "cadir = ${confdir}/certs",
+        f"run_dir = {role['run_dir']}",
+        "db_dir = ${raddbdir}",
+        "libdir = /usr/lib/freeradius",
+        "pidfile = ${run_dir}/${name}.pid",
+        "max_request_time = 30",
+        "cleanup_delay = 5",
+        "max_requests = 16384",
+        "hostname_lookups = no",
+        *_lines([
+            ("log", ["destination = files", "colourise = no", "file = ${logdir}/radius.log", "syslog_facility = daemon",
+                     "stripped_names = no", "auth = no"]),
+            "checkrad = ${sbindir}/checkrad",
+            ("security", [*security, "allow_core_dumps = no", "max_attributes = 200",
+                          f"reject_delay = {role['reject_delay']}", "status_server = yes"]),
+            "proxy_requests = no",
+            "# NAS secrets and the database password: a section the agent writes, never part of the rendered files.",
+            # A new version changes this file, so the agent restarts FreeRADIUS once it has written the new secrets.
+            f"# secrets version {role['secrets_version'] or 'none'}",
+            f"opsconsole_secrets_file = {role['secrets_file']}",
+            "$INCLUDE ${opsconsole_secrets_file}",
+            "$INCLUDE clients.conf",
+            ("thread pool", ["start_servers = 5", "max_servers = 32", "min_spare_servers = 3", "max_spare_servers = 10",
+                             "max_requests_per_server = 0", "auto_limit_acct = no"]),
+            ("modules", ["$INCLUDE mods-enabled/"]),
+            ("instantiate", []),
+            ("policy", ["$INCLUDE policy.d/"]),
+        ]),
+        "$INCLUDE sites-enabled/",
+    ])
+
+
+def _clients(intent: dict, role: dict) -> str:
+    lines = header(intent, "radius")
+    for client in role["clients"]:
+        name = nas_key(client["id"])
+        lines += [f"# {comment_text(client['name'])}", *_lines([(f"client {name}", [
+            f"{_family_key(client['address'])} = {client['address']}",
+            f"secret = ${{{SECRETS_SECTION}.{name}}}",
+            f"shortname = {name}",
+            # Without a valid Message-Authenticator a request is dropped: a wrong secret gets no answer at all
+            # (MAC authentication checks no password that a wrong secret would garble), and BlastRADIUS is closed.
+            "require_message_authenticator = yes",
+            "limit_proxy_state = yes",
+        ])])]
+    return joined(lines)
+
+
+def _listen(port: int, addresses: list[str]) -> list[Section]:
+    return [("listen", ["type = auth", f"{_family_key(address)} = {address}", f"port = {port}"]) for address in addresses]
+
+
+_DEFAULT_SITE: list[Section] = [
+    ("authorize", ["preprocess", "opsconsole_mac_auth", ("eap", ["ok = return"])]),
+    ("authenticate", ["eap"]),
+    ("post-auth", ["sql", ("Post-Auth-Type REJECT", ["sql", "attr_filter.access_reject", "eap"])]),
+]
+_INNER_TUNNEL: list[Section] = [
+    ("authorize", ["filter_username", "mschap", ("eap", ["ok = return"]), "pap"]),
+    ("authenticate", [("Auth-Type PAP", ["pap"]), ("Auth-Type MS-CHAP", ["mschap"]), "eap"]),
+    ("post-auth", [("Post-Auth-Type REJECT", ["attr_filter.access_reject"])]),
+]
+
+
+def _default_site(intent: dict, role: dict) -> str:
+    server = ("server default", [*_listen(role["auth_port"], role["listen"]), *_DEFAULT_SITE])
+    return joined(header(intent, "radius") + _lines([server]))
+
+
+def _inner_tunnel(intent: dict, role: dict) -> str:
+    # Debian's eap module names this server for PEAP and TTLS; it listens on loopback only, on the intent's port
+    # (Debian's own copy takes 127.0.0.1:18120 whatever else runs there).
+    server = ("server inner-tunnel", [*_listen(role["inner_tunnel_port"], ["127.0.0.1"]), *_INNER_TUNNEL])
+    return joined(header(intent, "radius") + _lines([server]))
+
+
+def _database(role: dict) -> list[str]:
+    database = role["database"]
+    if database["dialect"] == "sqlite":
+        return [
+            '\tdialect = "sqlite"',
+            '\tdriver = "rlm_sql_sqlite"',
+            "\tsqlite {",
+            f'\t\tfilename = "{database["sqlite_file"]}"',
+            # The console writes to the same file: wait for its transaction rather than failing the request.
+            "\t\tbusy_timeout = 5000",
+            "\t}",
+        ]
+    return [
+        '\tdialect = "postgresql"',
+        '\tdriver = "rlm_sql_postgresql"',
+        f'\tserver = "{database["host"]}"',
+        f"\tport = {database['port']}",
+        f'\tlogin = "{database["user"]}"',
+        f"\tpassword = ${{{SECRETS_SECTION}.{DATABASE_PASSWORD}}}",
+        f'\tradius_db = "{database["name"]}"',
+        "\tpostgresql {",
+        "\t\tsend_application_name = yes",
+        "\t}",
+    ]
+
+
+# radcheck, radreply, radusergroup, radgroupcheck and radgroupreply are views over the console's models (see
+# opsconsole/radius/views.py): these are FreeRADIUS's standard queries on them.
+_QUERIES = [
+    "\tread_clients = no",
+    # FreeRADIUS's default plus the comma (harmless inside a quoted literal), so a stored reason reads as written;
+    # anything else outside this set is stored as =XX (opsconsole.radius.models.sql_unescape reads it back).
+    '\tsafe_characters = "@abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_: /,"',
+    "\tauthcheck_table = radcheck",
+    "\tauthreply_table = radreply",
+    "\tgroupcheck_table = radgroupcheck",
+    "\tgroupreply_table = radgroupreply",
+    "\tusergroup_table = radusergroup",
+    "\tpostauth_table = radpostauth",
+    "\tacct_table1 = radacct",
+    "\tacct_table2 = radacct",
+    '\tgroup_attribute = "SQL-Group"',
+    # The MAC in its canonical form once the policy has recognised one; otherwise the name as sent (EAP).
+    '\tsql_user_name = "%{%{control:Tmp-String-0}:-%{User-Name}}"',
+    "\tread_groups = yes",
+    "\tread_profiles = no",
+    '\tauthorize_check_query = "SELECT id, username, attribute, value, op FROM ${authcheck_table} '
+    "WHERE username = '%{SQL-User-Name}' ORDER BY id\"",
+    '\tauthorize_reply_query = "SELECT id, username, attribute, value, op FROM ${authreply_table} '
+    "WHERE username = '%{SQL-User-Name}' ORDER BY id\"",
+    '\tgroup_membership_query = "SELECT groupname FROM ${usergroup_table} '
+    "WHERE username = '%{SQL-User-Name}' ORDER BY priority\"",
+    '\tauthorize_group_check_query = "SELECT id, groupname, attribute, value, op FROM ${groupcheck_table} '
+    "WHERE groupname = '%{${group_attribute}}' ORDER BY id\"",
+    '\tauthorize_group_reply_query = "SELECT id, groupname, attribute, value, op FROM ${groupreply_table} '
+    "WHERE groupname = '%{${group_attribute}}' ORDER BY id\"",
+    "\tpost-auth {",
+    # No password is stored: MAC authentication has none worth keeping, and EAP never sends one here.
+    '\t\tquery = "INSERT INTO ${..postauth_table} (username, pass, reply, calledstationid, callingstationid, reason) '
+    "VALUES ('%{SQL-User-Name}', '', '%{reply:Packet-Type}', '%{Called-Station-Id}', '%{Calling-Station-Id}', "
+    "'%{control:Tmp-String-9}')\"",
+    "\t}",
+]
+
+
+_POOL: Section = ("pool", ["start = 1", "min = 1", "max = 16", "spare = 4", "uses = 0", "retry_delay = 5", "lifetime = 0",
+                          "idle_timeout = 60"])
+
+
+def _sql_module(intent: dict, role: dict) -> str:
+    return joined(header(intent, "radius") + [
+        "sql {",
+        *_database(role),
+        *_QUERIES,
+        *_lines([_POOL], 1),
+        "}",
+    ])
+
+
+def _refuse(reason: str) -> list[str]:
+    return ["\t\t\tupdate control {", f'\t\t\t\t&Tmp-String-9 := "{reason}"', "\t\t\t}", "\t\t\treject"]
+
+
+def _policy(intent: dict) -> str:
+    ssid = "%{request:Tmp-String-1}"
+    return joined(header(intent, "radius") + [
+        "# MAC authentication: the decision with a plain reason (control:Tmp-String-9, stored in radpostauth).",
+        "# control:Tmp-String-0 is the MAC in the console's form aa:bb:cc:dd:ee:ff, request:Tmp-String-1 the SSID",
+        "# in hex: hex is all the SQL escaping leaves alone, so any SSID compares byte for byte.",
+        "opsconsole_mac_auth {",
+        f"\tif (&User-Name =~ /{_MAC_REGEX}/i) {{",
+        "\t\tupdate control {",
+        '\t\t\t&Tmp-String-0 := "%{tolower:%{1}:%{2}:%{3}:%{4}:%{5}:%{6}}"',
+        "\t\t}",
+        f"\t\tif (&Called-Station-Id =~ /^{CALLED_STATION_PATTERN}$/i) {{",
+        "\t\t\tupdate request {",
+        '\t\t\t\t&Called-Station-SSID := "%{2}"',
+        "\t\t\t}",
+        "\t\t\tupdate request {",
+        '\t\t\t\t&Tmp-String-1 := "%{hex:&Called-Station-SSID}"',
+        "\t\t\t}",
+        "\t\t}",
+        f"\t\tif (\"%{{sql:SELECT authentication FROM radius_ssid WHERE essid_hex = '{ssid}'}}\" != \"mac-auth\") {{",
+        *_refuse(REASON_NOT_OFFERED),
+        "\t\t}",
+        "\t\tif (\"%{sql:SELECT COUNT(*) FROM radius_nas_ssid "
+        f"WHERE client = '%{{client:shortname}}' AND essid_hex = '{ssid}'}}\" == 0) {{",
+        *_refuse(REASON_UNKNOWN_NAS),
+        "\t\t}",
+        "\t\tupdate control {",
+        "\t\t\t&Tmp-String-2 := \"%{sql:SELECT expired FROM radius_device WHERE mac = '%{control:Tmp-String-0}'}\"",
+        "\t\t}",
+        '\t\tif (&control:Tmp-String-2 != "0" && &control:Tmp-String-2 != "1") {',
+        *_refuse(REASON_NOT_REGISTERED),
+        "\t\t}",
+        '\t\tif (&control:Tmp-String-2 == "1") {',
+        *_refuse(REASON_EXPIRED),
+        "\t\t}",
+        # radcheck gives a registered device Auth-Type := Accept, the SSID's group the VLAN attributes.
+        "\t\tsql",
+        "\t\tif (!&reply:Tunnel-Private-Group-Id) {",
+        *_refuse(REASON_WRONG_SSID),
+        "\t\t}",
+        "\t\treturn",
+        "\t}",
+        "}",
+    ])
+
+
+def render_freeradius(intent: dict) -> list[RenderedFile]:
+    role = intent["roles"]["radius"]
+    return [
+        RenderedFile("freeradius", _path("radiusd.conf"), _radiusd(intent, role)),
+        RenderedFile("freeradius", _path("clients.conf"), _clients(intent, role)),
+        RenderedFile("freeradius", _path("sites-enabled/default"), _default_site(intent, role)),
+        RenderedFile("freeradius", _path("sites-enabled/inner-tunnel"), _inner_tunnel(intent, role)),
+        RenderedFile("freeradius", _path("mods-enabled/sql"), _sql_module(intent, role)),
+        RenderedFile("freeradius", _path("policy.d/opsconsole"), _policy(intent)),
+    ]
+
+
+def _quoted(secret: str) -> str:
+    if not secret.isprintable() or not secret.isascii():
+        raise ValueError("a RADIUS secret is printable ASCII")
+    return '"' + secret.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_secrets(nas_secrets: dict[int, str], database_password: str) -> str:
+    """The secrets file for `secrets_file`: NAS shared secrets by NAS id, and the database password."""
+    lines = [f"{SECRETS_SECTION} {{", f"\t{DATABASE_PASSWORD} = {_quoted(database_password)}"]
+    lines += [f"\t{nas_key(nas_id)} = {_quoted(secret)}" for nas_id, secret in sorted(nas_secrets.items())]
+    return joined(lines + ["}"])
+
+
+def _tree_root(file: Path) -> Path:
+    for parent in file.parents:
+        if (parent / "radiusd.conf").exists():
+            return parent
+    raise FileNotFoundError(f"no radiusd.conf above {file}")
+
+
+def overlay_debian_layout(rendered_root: Path, target: Path, secrets_file: Path | None = None) -> None:
+    """Debian's /etc/freeradius/3.0 at TARGET with the rendered files over it and `raddbdir` pointing at TARGET.
+
+    With SECRETS_FILE the secrets come from there; without, a stand-in with a value for every reference.
+    """
+    shutil.copytree(DEBIAN_LAYOUT, target, symlinks=True, dirs_exist_ok=True)
+    for site in ("default", "inner-tunnel"):
+        (target / "sites-enabled" / site).unlink(missing_ok=True)
+    for file in rendered_root.rglob("*"):
+        if file.is_file():
+            destination = target / file.relative_to(rendered_root)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.unlink(missing_ok=True)
+            shutil.copyfile(file, destination)
+    if secrets_file is None:
+        texts = "".join(path.read_text() for path in rendered_root.rglob("*") if path.is_file())
+        names = sorted(set(_SECRET_REFERENCE.findall(texts)) - {DATABASE_PASSWORD})
+        secrets_file = target / "opsconsole-check-secrets.conf"
+        secrets_file.write_text(render_secrets({int(name[3:]): "check-only" for name in names}, ""))
+    radiusd = target / "radiusd.conf"
+    content = _SECRETS_FILE_LINE.sub(f"opsconsole_secrets_file = {secrets_file}", radiusd.read_text())
+    radiusd.write_text(re.sub(r"^raddbdir = .*$", f"raddbdir = {target}", content, flags=re.MULTILINE))
+
+
+_checked: dict[str, tuple[bool, str]] = {}
+
+
+def check_freeradius(file: Path) -> tuple[bool, str]:
+    """`freeradius -XC` on Debian's layout with the rendered tree over it; one run per tree, whichever file asks."""
+    root = _tree_root(file)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    key = digest.hexdigest()
+    if key not in _checked:
+        _checked[key] = _check_tree(root)
+    return _checked[key]
+
+
+def _check_tree(root: Path) -> tuple[bool, str]:
+    with tempfile.TemporaryDirectory(prefix="freeradius-check-") as directory:
+        target = Path(directory) / "raddb"
+        overlay_debian_layout(root, target)
+        radiusd = target / "radiusd.conf"
+        # The check runs where the node's log and run directories need not exist.
+        content = re.sub(r"^(logdir|run_dir) = .*$", rf"\1 = {directory}", radiusd.read_text(), flags=re.MULTILINE)
+        radiusd.write_text(re.sub(r"^\tuser = .*\n\tgroup = .*\n", "", content, flags=re.MULTILINE))
+        try:
+            done = subprocess.run(["freeradius", "-XC", "-d", str(target)], capture_output=True, text=True,
+                                  timeout=CHECK_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            return False, f"freeradius -XC took more than {CHECK_TIMEOUT_SECONDS} s"
+    output = done.stdout + done.stderr
+    if done.returncode == 0:
+        return True, "Configuration appears to be OK"
+    errors = [line for line in output.splitlines() if "rror" in line or "nvalid" in line or "ailed" in line]
+    return False, "\n".join(errors[-10:]) or output[-2000:]

@@ -1,0 +1,30 @@
+"""What RADIUS answered a participant's devices: the helpdesk's answer to "why can't I connect"."""
+from django.utils.translation import gettext_lazy as _
+
+from gateways.render import freeradius
+from opsconsole.registration.models import Participant
+
+from .models import RadPostAuth, sql_unescape
+
+# The policy stores its reasons in English (gateways/render/freeradius.py); pages show them translated.
+REASONS = {
+    freeradius.REASON_NOT_OFFERED: _("MAC authentication is not offered on this SSID"),
+    freeradius.REASON_UNKNOWN_NAS: _("unknown NAS"),
+    freeradius.REASON_NOT_REGISTERED: _("MAC not registered"),
+    freeradius.REASON_EXPIRED: _("registration expired"),
+    freeradius.REASON_WRONG_SSID: _("registered, but not for this SSID"),
+}
+
+
+def reason_label(stored: str):
+    reason = sql_unescape(stored)
+    return REASONS.get(reason, reason)
+
+
+def recent_outcomes(participant: Participant, limit: int = 20) -> list[RadPostAuth]:
+    """The latest answers to any of the participant's current devices, newest first, each with `reason_label`."""
+    macs = list(participant.devices.values_list("mac", flat=True))
+    outcomes = list(RadPostAuth.objects.filter(username__in=macs)[:limit]) if macs else []
+    for outcome in outcomes:
+        outcome.reason_label = reason_label(outcome.reason)
+    return outcomes

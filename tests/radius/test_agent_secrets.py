@@ -1,0 +1,52 @@
+"""The real agent applies a radius role: it fetches the node's secrets from a live console and keeps them 0600."""
+import stat
+
+import pytest
+
+from opsconsole.nodes.intents import build_intent
+from opsconsole.radius.models import Nas, RadiusService
+
+from ..gateways.agent.conftest import NODE, agent_factory  # noqa: F401  (the fixture)
+from ..transition.conftest import make_node
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SECRET = 'ap "17" shared secret'
+
+
+def radius_node(with_service: bool = True):
+    node = make_node(NODE)
+    _secret, token = node.issue_credentials()
+    node.save()
+    if with_service:
+        RadiusService.objects.create(node=node, listen=["::1"], auth_port=18112)
+    nas = Nas(name="ap-17", address="192.0.2.17")
+    nas.set_secret(SECRET)
+    nas.save()
+    return node, token, nas
+
+
+def test_the_agent_writes_the_secrets_it_fetched_and_installs_the_configuration(live_server, agent_factory):  # noqa: F811
+    node, token, nas = radius_node()
+    agent = agent_factory(console_url=live_server.url, console_token=token)
+
+    response = agent.push(1, build_intent(node))
+
+    assert response.status_code == 200 and response.json()["status"] == "applied", response.text
+    secrets = agent.sandbox / "etc/freeradius/opsconsole-secrets.conf"
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o600
+    assert f'nas{nas.pk} = "ap \\"17\\" shared secret"' in secrets.read_text()
+    clients = (agent.sandbox / "freeradius/clients.conf").read_text()
+    assert f"secret = ${{opsconsole_secrets.nas{nas.pk}}}" in clients and "17\\\"" not in clients
+
+
+def test_without_the_secrets_nothing_is_applied(live_server, agent_factory):  # noqa: F811
+    node, token, _nas = radius_node()
+    intent = build_intent(node)
+    RadiusService.objects.all().delete()  # the console no longer gives this node RADIUS secrets
+    agent = agent_factory(console_url=live_server.url, console_token=token)
+
+    response = agent.push(1, intent)
+
+    assert response.status_code == 502 and "cannot fetch this node's secrets" in response.text
+    assert not (agent.sandbox / "freeradius").exists()
