@@ -353,6 +353,7 @@ _RADIUS = {
     # FreeRADIUS binds :: to IPv6 only, so "every address" takes both.
     "listen": (list_of(address(None), 1), ["::", "0.0.0.0"]),
     "auth_port": (integer(1, 65535), 1812),
+    "acct_port": (integer(1, 65535), 1813),
     # Debian's inner-tunnel takes 127.0.0.1:18120; a node running two servers gives each its own.
     "inner_tunnel_port": (integer(1, 65535), 18120),
     "config_dir": (_PATH, "/etc/freeradius/3.0"),
@@ -483,6 +484,8 @@ def _radius_rules(role: dict, path: str) -> None:
     ids = [client["id"] for client in role["clients"]]
     _check_that(len(ids) == len(set(ids)), f"{path}.clients", "two clients share an id")
     _check_that(role["auth_port"] != role["inner_tunnel_port"], f"{path}.inner_tunnel_port", "equals auth_port")
+    _check_that(role["acct_port"] not in (role["auth_port"], role["inner_tunnel_port"]), f"{path}.acct_port",
+                "equals auth_port or inner_tunnel_port")
 
 
 def _xlat464_rules(role: dict, path: str, roles: dict) -> None:

@@ -21,9 +21,9 @@ from .ports import free_port
 START_TIMEOUT = 20
 
 
-def radius_intent(directory: Path, clients: list[dict], auth_port: int, inner_port: int) -> dict:
+def radius_intent(directory: Path, clients: list[dict], auth_port: int, acct_port: int, inner_port: int) -> dict:
     return validate_intent({"schema": 1, "node": "radius-test", "description": "tests", "roles": {"radius": {
-        "listen": ["127.0.0.1", "::1"], "auth_port": auth_port, "inner_tunnel_port": inner_port,
+        "listen": ["127.0.0.1", "::1"], "auth_port": auth_port, "acct_port": acct_port, "inner_tunnel_port": inner_port,
         "config_dir": str(directory / "raddb"), "log_dir": str(directory), "run_dir": str(directory),
         "run_as": "root", "reject_delay": 0, "secrets_file": str(directory / "secrets.conf"),
         "database": database_connection(), "clients": clients,
@@ -33,6 +33,7 @@ def radius_intent(directory: Path, clients: list[dict], auth_port: int, inner_po
 @dataclass
 class RunningRadius:
     port: int
+    acct_port: int
     log: list[str]
 
 
@@ -41,11 +42,14 @@ def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], databas
     """`freeradius -f` on the rendered configuration, until "Ready to process requests"; stopped afterwards."""
     with tempfile.TemporaryDirectory(prefix="freeradius-test-") as name:
         directory = Path(name)
-        auth_port, inner_port = free_port(), free_port()
-        while inner_port in (auth_port, 18120):
-            inner_port = free_port()
+        ports = [free_port()]
+        while len(ports) < 3:
+            port = free_port()
+            if port not in (*ports, 18120):
+                ports.append(port)
+        auth_port, acct_port, inner_port = ports
         rendered = directory / "rendered"
-        write(render_freeradius(radius_intent(directory, clients, auth_port, inner_port)), rendered)
+        write(render_freeradius(radius_intent(directory, clients, auth_port, acct_port, inner_port)), rendered)
         secrets = directory / "secrets.conf"
         secrets.write_text(render_secrets(nas_secrets, database_password))
         secrets.chmod(0o600)
@@ -68,7 +72,7 @@ def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], databas
             while not ready.wait(0.1):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("FreeRADIUS did not start:\n" + "\n".join(log[-40:]))
-            yield RunningRadius(auth_port, log)
+            yield RunningRadius(auth_port, acct_port, log)
         finally:
             process.terminate()
             try:
@@ -81,7 +85,7 @@ def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], databas
 
 @dataclass
 class Answer:
-    code: str  # "Access-Accept", "Access-Reject", or "" for no answer
+    code: str  # "Access-Accept", "Access-Reject", "Accounting-Response", ..., or "" for no answer
     attributes: dict[str, str]
 
 
@@ -89,14 +93,16 @@ def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def radclient(server: str, port: int, secret: str, attributes: dict[str, str]) -> Answer:
-    """One Access-Request with Message-Authenticator, as an access point sends it; the answer and its attributes."""
+def radclient(server: str, port: int, secret: str, attributes: dict[str, str], command: str = "auth") -> Answer:
+    """One request (an Access-Request with Message-Authenticator unless COMMAND says otherwise), as an access point
+    sends it; the answer and its attributes."""
     request = "\n".join(f"{name} = {_quoted(value)}" for name, value in attributes.items())
-    request += "\nMessage-Authenticator = 0x00\n"
+    if command == "auth":
+        request += "\nMessage-Authenticator = 0x00\n"
     target = f"[{server}]:{port}" if ":" in server else f"{server}:{port}"
-    done = subprocess.run(["radclient", "-x", "-r", "1", "-t", "2", target, "auth", secret],
+    done = subprocess.run(["radclient", "-x", "-r", "1", "-t", "2", target, command, secret],
                           input=request, capture_output=True, text=True, timeout=30)
-    received = re.search(r"^Received (Access-\w+)", done.stdout, re.MULTILINE)
+    received = re.search(r"^Received ([A-Z][\w-]+)", done.stdout, re.MULTILINE)
     if received is None:
         return Answer("", {})
     reply = done.stdout[received.start():]

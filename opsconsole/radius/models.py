@@ -73,6 +73,12 @@ def sql_unescape(stored: str) -> str:
     return re.sub(rb"=([0-9A-F]{2})", lambda m: bytes([int(m.group(1), 16)]), stored.encode()).decode(errors="replace")
 
 
+def ssid_of(called_station_id: str) -> str:
+    """The SSID from a stored Called-Station-Id `BSSID:SSID`; empty if the NAS sent none."""
+    match = CALLED_STATION.fullmatch(sql_unescape(called_station_id))
+    return match.group(2) if match else ""
+
+
 def every_address() -> list[str]:
     return ["::", "0.0.0.0"]
 
@@ -130,6 +136,38 @@ class RadPostAuth(models.Model):
 
     @property
     def ssid(self) -> str:
-        """The SSID from Called-Station-Id `BSSID:SSID`; empty if the NAS sent none."""
-        match = CALLED_STATION.fullmatch(sql_unescape(self.calledstationid))
-        return match.group(2) if match else ""
+        return ssid_of(self.calledstationid)
+
+
+class RadAcct(models.Model):
+    """One session a NAS reported (FreeRADIUS's radacct); callingstationid is the device's MAC in the console's form."""
+
+    radacctid = models.BigAutoField(primary_key=True)
+    acctsessionid = models.TextField()
+    acctuniqueid = models.TextField()
+    username = models.TextField()
+    nasipaddress = models.TextField()
+    acctstarttime = models.DateTimeField(null=True)
+    acctupdatetime = models.DateTimeField(null=True)
+    acctstoptime = models.DateTimeField(null=True)
+    acctsessiontime = models.BigIntegerField(null=True)
+    acctinputoctets = models.BigIntegerField(null=True)
+    acctoutputoctets = models.BigIntegerField(null=True)
+    calledstationid = models.TextField()
+    callingstationid = models.TextField()
+    acctterminatecause = models.TextField()
+    framedipaddress = models.TextField(null=True)
+    framedipv6address = models.TextField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "radacct"
+        ordering = ["-acctstarttime", "-radacctid"]
+
+    @property
+    def ssid(self) -> str:
+        return ssid_of(self.calledstationid)
+
+    @property
+    def address(self) -> str:
+        return self.framedipv6address or self.framedipaddress or ""
