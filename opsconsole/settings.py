@@ -182,7 +182,10 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-nodes": {"task": "opsconsole.nodes.tasks.reconcile_nodes", "schedule": RECONCILE_SECONDS},
     "expire-registrations": {"task": "opsconsole.registration.tasks.expire_registrations", "schedule": 60.0},
     "revoke-certificates-of-ended-events": {"task": "opsconsole.certificates.tasks.revoke_certificates_of_ended_events", "schedule": 300.0},
+    "close-silent-radius-sessions": {"task": "opsconsole.radius.tasks.close_silent_sessions", "schedule": 60.0},
 }
+# A RADIUS session with no accounting packet for this long is closed (3 x a 5-minute interim interval).
+RADIUS_STALE_SESSION_SECONDS = int(os.environ.get("RADIUS_STALE_SESSION_SECONDS", "900"))
 
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given
 # (never from the development key once DEBUG is off: see SECRET_KEY above).
