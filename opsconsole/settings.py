@@ -186,6 +186,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A RADIUS session with no accounting packet for this long is closed (3 x a 5-minute interim interval).
 RADIUS_STALE_SESSION_SECONDS = int(os.environ.get("RADIUS_STALE_SESSION_SECONDS", "900"))
+# How often relay_radius looks for rows FreeRADIUS wrote (a reject reaches an open helpdesk page within this).
+RADIUS_RELAY_SECONDS = float(os.environ.get("RADIUS_RELAY_SECONDS", "1"))
 
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given
 # (never from the development key once DEBUG is off: see SECRET_KEY above).

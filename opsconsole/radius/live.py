@@ -1,0 +1,43 @@
+"""FreeRADIUS writes radpostauth and radacct itself, past Django: a relay notices new rows and tells open pages."""
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db.models import Max
+
+from opsconsole.registration.models import Device
+
+from .models import RadAcct, RadPostAuth
+
+
+def participant_group(participant_id: int) -> str:
+    """The group of one participant's helpdesk page."""
+    return f"participant-{participant_id}"
+
+
+class RadiusRelay:
+    """Remembers the newest answer and session it has seen; each cycle broadcasts what came after them.
+
+    Two relays (a restart overlapping the old one) only re-render a page twice: pages are rendered from the
+    database, so there is nothing to claim. Answers are by the device's MAC as the policy stores it (SQL-User-Name),
+    sessions by the canonical Calling-Station-Id (opsconsole_accounting).
+    """
+
+    def __init__(self):
+        self.last_answer = RadPostAuth.objects.aggregate(last=Max("id"))["last"] or 0
+        self.last_session = RadAcct.objects.aggregate(last=Max("radacctid"))["last"] or 0
+
+    def cycle(self) -> tuple[int, int, set[int]]:
+        """The new answers and sessions, and the participants whose pages were told."""
+        answers = list(RadPostAuth.objects.filter(id__gt=self.last_answer).values_list("id", "username"))
+        sessions = list(RadAcct.objects.filter(radacctid__gt=self.last_session)
+                        .values_list("radacctid", "callingstationid"))
+        macs = {mac for _id, mac in answers + sessions}
+        participants = set(Device.objects.filter(mac__in=macs).values_list("participant_id", flat=True)) if macs else set()
+        layer = get_channel_layer()
+        for participant_id in participants:
+            async_to_sync(layer.group_send)(participant_group(participant_id),
+                                            {"type": "radius.changed", "participant_id": participant_id})
+        self.last_answer = max([self.last_answer, *(row_id for row_id, _mac in answers)])
+        self.last_session = max([self.last_session, *(row_id for row_id, _mac in sessions)])
+        return len(answers), len(sessions), participants
