@@ -6,8 +6,7 @@ from opsconsole.nodes.consumers import LiveNodeConsumer
 from opsconsole.registration.models import Participant
 
 from .live import participant_group
-from .outcomes import recent_outcomes
-from .sessions import participant_sessions
+from .outcomes import participant_radius
 
 
 class ParticipantRadiusConsumer(LiveNodeConsumer):
@@ -30,7 +29,5 @@ class ParticipantRadiusConsumer(LiveNodeConsumer):
         participant = Participant.objects.filter(pk=participant_id).first()
         if participant is None:
             return ""
-        return render_to_string("radius/_participant_live.html", {
-            "radius_outcomes": recent_outcomes(participant), "radius_sessions": participant_sessions(participant),
-            "oob": True,
-        }, request=self.reader)
+        return render_to_string("radius/_participant_live.html", {**participant_radius(participant), "oob": True},
+                                request=self.reader)

@@ -15,6 +15,11 @@ def participant_group(participant_id: int) -> str:
     return f"participant-{participant_id}"
 
 
+def tell_participant_page(participant_id: int) -> None:
+    async_to_sync(get_channel_layer().group_send)(participant_group(participant_id),
+                                                  {"type": "radius.changed", "participant_id": participant_id})
+
+
 class RadiusRelay:
     """Remembers the newest answer and session it has seen; each cycle broadcasts what came after them.
 
@@ -34,10 +39,8 @@ class RadiusRelay:
                         .values_list("radacctid", "callingstationid"))
         macs = {mac for _id, mac in answers + sessions}
         participants = set(Device.objects.filter(mac__in=macs).values_list("participant_id", flat=True)) if macs else set()
-        layer = get_channel_layer()
         for participant_id in participants:
-            async_to_sync(layer.group_send)(participant_group(participant_id),
-                                            {"type": "radius.changed", "participant_id": participant_id})
+            tell_participant_page(participant_id)
         self.last_answer = max([self.last_answer, *(row_id for row_id, _mac in answers)])
         self.last_session = max([self.last_session, *(row_id for row_id, _mac in sessions)])
         return len(answers), len(sessions), participants

@@ -15,16 +15,13 @@ from .models import Nas, RadAcct
 STALE_SESSION_CAUSE = "Stale-Session"
 
 
-def _access_point(address: str, nases: list[Nas]) -> str:
-    """The NAS inventory's name for the address a session was reported from; the address itself if none holds it."""
+def nas_at(address, nases: list[Nas]) -> Nas | None:
+    """The NAS of the inventory a session was reported from (its address, or a subnet holding it)."""
     try:
         reported = ipaddress.ip_address(str(address))
     except ValueError:
-        return str(address)
-    for nas in nases:
-        if reported in ipaddress.ip_network(nas.address):
-            return nas.name
-    return str(address)
+        return None
+    return next((nas for nas in nases if reported in ipaddress.ip_network(nas.address)), None)
 
 
 def described(sessions: QuerySet[RadAcct] | list[RadAcct]) -> list[RadAcct]:
@@ -35,7 +32,8 @@ def described(sessions: QuerySet[RadAcct] | list[RadAcct]) -> list[RadAcct]:
     nases = list(Nas.objects.all())
     for session in sessions:
         session.device = by_mac.get(session.callingstationid)
-        session.access_point = _access_point(session.nasipaddress, nases)
+        nas = nas_at(session.nasipaddress, nases)
+        session.access_point = nas.name if nas else str(session.nasipaddress)
     return sessions
 
 
