@@ -5,6 +5,7 @@ import logging
 import secrets
 import socket
 import time
+from collections.abc import Iterable
 
 from django.db import transaction
 
@@ -18,8 +19,9 @@ from .sessions import nas_at
 log = logging.getLogger("opsconsole.radius.disconnect")
 
 
-def disconnect_sessions(macs: list[str], trigger: DisconnectRequest.Trigger) -> list[DisconnectRequest]:
-    """Ask for every open session of these devices to end, once per session; sent after the caller's commit."""
+def disconnect_sessions(macs: Iterable[str], trigger: DisconnectRequest.Trigger) -> list[DisconnectRequest]:
+    """Ask for every open session of these devices (MACs, or a query of them) to end, once per session; sent after
+    the caller's commit."""
     from .tasks import send_disconnect
 
     asked = DisconnectRequest.objects.values("session")

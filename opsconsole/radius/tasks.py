@@ -35,4 +35,4 @@ def send_disconnect(self, request_id: int) -> str:
 def disconnect_expired_devices() -> int:
     """Sessions of devices whose registration or participant's event has ended (removals are sent at once)."""
     expired = Device.objects.exclude(pk__in=Device.objects.unexpired()).values_list("mac", flat=True)
-    return len(disconnect_sessions(list(expired), DisconnectRequest.Trigger.EXPIRED))
+    return len(disconnect_sessions(expired, DisconnectRequest.Trigger.EXPIRED))
