@@ -25,6 +25,9 @@ from gateways.render.common import RenderedFile, comment_text, header, joined
 ROOT = "freeradius"
 DEBIAN_LAYOUT = Path("/etc/freeradius/3.0")
 CHECK_TIMEOUT_SECONDS = 30
+# FreeRADIUS's worker threads, and as many sql connections: a thread that finds the pool empty gets no database
+# answer, and the policy would reject a registered device.
+THREADS = 32
 DATABASE_PASSWORD = "database_password"
 SECRETS_SECTION = "opsconsole_secrets"
 # The line of radiusd.conf naming the secrets file: the off-node check points it at stand-in secrets.
@@ -108,7 +111,7 @@ def _radiusd(intent: dict, role: dict) -> str:
             f"opsconsole_secrets_file = {role['secrets_file']}",
             "$INCLUDE ${opsconsole_secrets_file}",
             "$INCLUDE clients.conf",
-            ("thread pool", ["start_servers = 5", "max_servers = 32", "min_spare_servers = 3", "max_spare_servers = 10",
+            ("thread pool", ["start_servers = 5", f"max_servers = {THREADS}", "min_spare_servers = 3", "max_spare_servers = 10",
                              "max_requests_per_server = 0", "auto_limit_acct = no"]),
             ("modules", ["$INCLUDE mods-enabled/"]),
             ("instantiate", []),
@@ -227,7 +230,7 @@ _QUERIES = [
 ]
 
 
-_POOL: Section = ("pool", ["start = 1", "min = 1", "max = 16", "spare = 4", "uses = 0", "retry_delay = 5", "lifetime = 0",
+_POOL: Section = ("pool", ["start = 1", "min = 1", f"max = {THREADS}", "spare = 4", "uses = 0", "retry_delay = 5", "lifetime = 0",
                           "idle_timeout = 60"])
 
 
