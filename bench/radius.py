@@ -84,13 +84,14 @@ def files_baseline(count: int):
     def adjust(raddb: Path) -> None:
         policy = raddb / "policy.d" / "opsconsole"
         text = policy.read_text()
-        # Keep the policy's MAC and SSID normalisation and its last check; the database lookups between them
-        # become one files lookup keyed on the normalised MAC.
+        # Keep the policy's MAC and SSID normalisation and its checks after the lookup (their reason query runs
+        # only for a refused MAC, so never here); the SSID and NAS queries and the sql lookup become one files
+        # lookup keyed on the normalised MAC. No answer is stored: the sql module stays loaded for the policy to
+        # parse, but no accepted request reaches the database.
         head, tail = text[:text.index('\t\tif ("%{sql:')], text[text.index("\t\tsql\n") + len("\t\tsql\n"):]
         policy.write_text(head + "\t\tfiles\n" + tail)
         site = raddb / "sites-enabled" / "default"
         site.write_text("".join(line for line in site.read_text().splitlines(True) if line.strip() != "sql"))
-        (raddb / "mods-enabled" / "sql").unlink()
         (raddb / "mods-enabled" / "files").unlink()
         (raddb / "mods-enabled" / "files").write_text(
             'files {\n\tmoddir = ${modconfdir}/${.:instance}\n\tkey = "%{control:Tmp-String-0}"\n'
