@@ -103,6 +103,18 @@ def files_baseline(count: int):
     return adjust
 
 
+def same_answers(sql_port: int, files_port: int) -> None:
+    """Both servers accept a registered MAC with the same VLAN attributes and refuse it on another SSID."""
+    from tests.freeradius import radclient
+
+    asked = {"User-Name": device_mac(0).replace(":", "").upper(), "Called-Station-Id": f"{BSSID}:{ESSID}"}
+    accepted = [radclient("127.0.0.1", port, SECRET, asked) for port in (sql_port, files_port)]
+    assert accepted[0].code == "Access-Accept" and accepted[0].attributes["Tunnel-Private-Group-Id"] == str(VID), accepted
+    assert accepted[0] == accepted[1], accepted
+    elsewhere = {**asked, "Called-Station-Id": f"{BSSID}:{ESSID}-other"}
+    assert {radclient("127.0.0.1", port, SECRET, elsewhere).code for port in (sql_port, files_port)} == {"Access-Reject"}
+
+
 def request_files(directory: Path, count: int, requests: int, clients: int) -> list[Path]:
     """One radclient input per client: REQUESTS Access-Requests in all, for the COUNT devices in turn, in every
     notation, as an access point sends them (Message-Authenticator included)."""
@@ -209,6 +221,7 @@ def run(arguments: argparse.Namespace, directory: Path, cleanup: contextlib.Exit
     sql_server = cleanup.enter_context(running_freeradius(clients, {nas.pk: SECRET}))
     files_server = cleanup.enter_context(running_freeradius(clients, {nas.pk: SECRET},
                                                             adjust=files_baseline(arguments.devices)))
+    same_answers(sql_server.port, files_server.port)
     inputs = request_files(directory, arguments.devices, arguments.requests, arguments.clients)
     print(f"{arguments.requests} Access-Requests per measurement from {arguments.clients} radclients, "
           f"{arguments.outstanding} in flight each", flush=True)
