@@ -111,8 +111,8 @@ def _radiusd(intent: dict, role: dict) -> str:
             f"opsconsole_secrets_file = {role['secrets_file']}",
             "$INCLUDE ${opsconsole_secrets_file}",
             "$INCLUDE clients.conf",
-            ("thread pool", ["start_servers = 5", f"max_servers = {THREADS}", "min_spare_servers = 3", "max_spare_servers = 10",
-                             "max_requests_per_server = 0", "auto_limit_acct = no"]),
+            ("thread pool", ["start_servers = 5", f"max_servers = {THREADS}", "min_spare_servers = 3",
+                             "max_spare_servers = 10", "max_requests_per_server = 0", "auto_limit_acct = no"]),
             ("modules", ["$INCLUDE mods-enabled/"]),
             ("instantiate", []),
             ("policy", ["$INCLUDE policy.d/"]),
@@ -230,8 +230,8 @@ _QUERIES = [
 ]
 
 
-_POOL: Section = ("pool", ["start = 1", "min = 1", f"max = {THREADS}", "spare = 4", "uses = 0", "retry_delay = 5", "lifetime = 0",
-                          "idle_timeout = 60"])
+_POOL: Section = ("pool", ["start = 1", "min = 1", f"max = {THREADS}", "spare = 4", "uses = 0", "retry_delay = 5",
+                          "lifetime = 0", "idle_timeout = 60"])
 
 
 def _sql_module(intent: dict, role: dict) -> str:

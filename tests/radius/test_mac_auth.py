@@ -184,7 +184,8 @@ def test_every_request_of_a_burst_is_answered_from_the_database(radius, plan, tm
     burst.write_text("\n".join([request] * 1000))
 
     done = subprocess.run(["radclient", "-q", "-s", "-p", "32", "-r", "3", "-t", "5", "-f", str(burst),
-                           f"127.0.0.1:{radius.port}", "auth", SECRETS[SERVING]], capture_output=True, text=True, timeout=120)
+                           f"127.0.0.1:{radius.port}", "auth", SECRETS[SERVING]],
+                          capture_output=True, text=True, timeout=120)
 
     errors = [line for line in radius.log if "rror" in line]
     assert re.search(r"Accepted\s*:\s*(\d+)", done.stdout).group(1) == "1000", errors[:8]
