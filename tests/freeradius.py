@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from gateways.intent import validate_intent
 from gateways.render.freeradius import overlay_debian_layout, render_freeradius, render_secrets
@@ -37,8 +37,12 @@ class RunningRadius:
 
 
 @contextlib.contextmanager
-def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], database_password: str = "") -> Iterator[RunningRadius]:
-    """`freeradius -f` on the rendered configuration, until "Ready to process requests"; stopped afterwards."""
+def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], database_password: str = "",
+                       adjust: Callable[[Path], None] | None = None) -> Iterator[RunningRadius]:
+    """`freeradius -f` on the rendered configuration, until "Ready to process requests"; stopped afterwards.
+
+    ADJUST, if given, may change the configuration directory (raddb) before the server starts (bench/radius.py's
+    files-module baseline)."""
     with tempfile.TemporaryDirectory(prefix="freeradius-test-") as name:
         directory = Path(name)
         auth_port, inner_port = free_port(), free_port()
@@ -50,6 +54,8 @@ def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], databas
         secrets.write_text(render_secrets(nas_secrets, database_password))
         secrets.chmod(0o600)
         overlay_debian_layout(rendered / "freeradius", directory / "raddb", secrets)
+        if adjust is not None:
+            adjust(directory / "raddb")
         process = subprocess.Popen(["freeradius", "-f", "-d", str(directory / "raddb"), "-l", "stdout"],
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         log: list[str] = []
