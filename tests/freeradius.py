@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from gateways.intent import validate_intent
 from gateways.render.freeradius import DEBIAN_LAYOUT, overlay_debian_layout, render_freeradius, render_secrets
@@ -39,8 +39,12 @@ class RunningRadius:
 
 
 @contextlib.contextmanager
-def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], database_password: str = "") -> Iterator[RunningRadius]:
-    """`freeradius -f` on the rendered configuration, until "Ready to process requests"; stopped afterwards."""
+def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], database_password: str = "",
+                       adjust: Callable[[Path], None] | None = None) -> Iterator[RunningRadius]:
+    """`freeradius -f` on the rendered configuration, until "Ready to process requests"; stopped afterwards.
+
+    ADJUST, if given, may change the configuration directory (raddb) before the server starts (bench/radius.py's
+    files-module baseline)."""
     with tempfile.TemporaryDirectory(prefix="freeradius-test-") as name:
         directory = Path(name)
         ports = [free_port()]
@@ -55,6 +59,8 @@ def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], databas
         secrets.write_text(render_secrets(nas_secrets, database_password))
         secrets.chmod(0o600)
         overlay_debian_layout(rendered / "freeradius", directory / "raddb", secrets)
+        if adjust is not None:
+            adjust(directory / "raddb")
         with _running(["freeradius", "-f", "-d", str(directory / "raddb"), "-l", "stdout"]) as log:
             yield RunningRadius(auth_port, acct_port, log)
 
