@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from opsconsole.registration.models import Device
 
@@ -31,11 +31,20 @@ class RadiusRelay:
     def __init__(self):
         self.last_answer = RadPostAuth.objects.aggregate(last=Max("id"))["last"] or 0
         self.last_session = RadAcct.objects.aggregate(last=Max("radacctid"))["last"] or 0
+        self.open_sessions = self._open_sessions()
+
+    @staticmethod
+    def _open_sessions() -> dict[int, object]:
+        """Open sessions by id with their last update: an Interim-Update or a Stop changes or removes an entry."""
+        return dict(RadAcct.objects.filter(acctstoptime=None).values_list("radacctid", "acctupdatetime"))
 
     def cycle(self) -> tuple[int, int, set[int]]:
-        """The new answers and sessions, and the participants whose pages were told."""
+        """The new answers and the new or changed sessions, and the participants whose pages were told."""
         answers = list(RadPostAuth.objects.filter(id__gt=self.last_answer).values_list("id", "username"))
-        sessions = list(RadAcct.objects.filter(radacctid__gt=self.last_session)
+        open_sessions = self._open_sessions()
+        changed = [pk for pk, updated in self.open_sessions.items() if open_sessions.get(pk, "closed") != updated]
+        self.open_sessions = open_sessions
+        sessions = list(RadAcct.objects.filter(Q(radacctid__gt=self.last_session) | Q(radacctid__in=changed))
                         .values_list("radacctid", "callingstationid"))
         macs = {mac for _id, mac in answers + sessions}
         participants = set(Device.objects.filter(mac__in=macs).values_list("participant_id", flat=True)) if macs else set()

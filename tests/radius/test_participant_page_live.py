@@ -73,6 +73,11 @@ async def test_a_reject_and_a_session_reach_the_open_participant_page(radius, pl
     html = await page.receive_from(timeout=10)
     assert html.count("<code>00:00:5e:10:2a:01</code>") == 2  # the answer and the open session
     assert await page.receive_nothing(timeout=0.5)
+
+    await sync_to_async(account)(radius, "Stop", "4A3B1001", "00-00-5E-10-2A-01", Acct_Terminate_Cause="Idle-Timeout")
+
+    html = await page.receive_from(timeout=10)
+    assert "Idle-Timeout" in html  # a session that changed, not only a new one, reaches the page
     await page.disconnect()
     assert any("relayed 1 answers" in line for line in relay)
 
