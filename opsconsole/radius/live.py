@@ -21,7 +21,8 @@ def tell_participant_page(participant_id: int) -> None:
 
 
 class RadiusRelay:
-    """Remembers the newest answer and session it has seen; each cycle broadcasts what came after them.
+    """Remembers the newest answer and session it has seen and the open sessions' last updates; each cycle tells the
+    pages of the participants whose devices have a new answer, a new session or a session updated or closed.
 
     Two relays (a restart overlapping the old one) only re-render a page twice: pages are rendered from the
     database, so there is nothing to claim. Answers are by the device's MAC as the policy stores it (SQL-User-Name),
