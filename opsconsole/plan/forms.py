@@ -21,7 +21,7 @@ class PlanForm(forms.ModelForm):
 class VlanFamilyForm(PlanForm):
     class Meta:
         model = VlanFamily
-        fields = ("scope", "resolver", "allocation", "transition")
+        fields = ("scope", "resolver", "allocation", "transition", "v6only_wait")
 
 
 class VlanForm(PlanForm):

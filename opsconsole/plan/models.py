@@ -11,11 +11,13 @@ from opsconsole.audit.trail import audited
 from .choices import Allocation, Authentication, Band, ChoiceSet, Family, PrefixPurpose, Resolver, Scope, Transition
 from .validators import (
     BANDS_NEEDED,
+    V6ONLY_WAIT_DEFAULT,
     overlap_errors,
     parse_network,
     validate_bands,
     validate_essid,
     validate_network,
+    validate_v6only_wait,
     validate_vid,
     validate_vlan_name,
 )
@@ -101,6 +103,14 @@ class VlanFamily(PlanModel):
     allocation = choice_field(Allocation, _("address allocation"), default=Allocation.NONE)
     resolver = choice_field(Resolver, _("resolver"), default=Resolver.NONE)
     transition = choice_field(Transition, _("transition technique"), default=Transition.NONE)
+    v6only_wait = models.PositiveBigIntegerField(
+        _("V6ONLY_WAIT (seconds)"),
+        null=True,
+        blank=True,
+        validators=[validate_v6only_wait],
+        help_text=_("IPv6-mostly only: how long a client that takes option 108 stays off IPv4 (RFC 8925). "
+                    "Empty means 1800."),
+    )
 
     class Meta:
         ordering = ["vlan__vid", "-family"]
@@ -121,6 +131,13 @@ class VlanFamily(PlanModel):
         if self.family == Family.IPV6 and self.allocation in Allocation.IPV4_ONLY:
             errors["allocation"] = ValidationError(
                 _("%(allocation)s hands out IPv4 addresses only; choose DHCPv6, RA/SLAAC or none for IPv6."),
+                params={"allocation": Allocation.label(self.allocation)},
+            )
+        if self.allocation == Allocation.DHCPV4_IPV6_MOSTLY and self.v6only_wait is None:
+            self.v6only_wait = V6ONLY_WAIT_DEFAULT
+        if self.allocation != Allocation.DHCPV4_IPV6_MOSTLY and self.v6only_wait is not None:
+            errors["v6only_wait"] = ValidationError(
+                _("V6ONLY_WAIT belongs to the IPv6-mostly allocation only; leave it empty for %(allocation)s."),
                 params={"allocation": Allocation.label(self.allocation)},
             )
         if self.scope == Scope.NONE and self.allocation != Allocation.NONE:
