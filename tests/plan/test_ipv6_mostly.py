@@ -1,0 +1,75 @@
+"""IPv6-mostly (RFC 8925) as an IPv4 allocation: its V6ONLY_WAIT is checked in the model and the YAML keeps it exactly."""
+import pytest
+from django.core.exceptions import ValidationError
+
+from opsconsole.plan.models import Vlan, VlanFamily
+from opsconsole.plan.yamlio import PlanErrors, demo_plan, export_plan, import_plan
+
+pytestmark = pytest.mark.usefixtures("wide_plan")
+
+MOSTLY = {"family": "ipv4", "scope": "global", "allocation": "dhcpv4-ipv6-mostly", "resolver": "dns64", "transition": "none"}
+
+
+def cleaned(**fields) -> VlanFamily:
+    row = VlanFamily(vlan=Vlan.objects.get(vid=102), **(MOSTLY | fields))
+    row.full_clean(validate_constraints=False)
+    return row
+
+
+def test_v6only_wait_defaults_to_rfc_8925s_1800_seconds():
+    assert cleaned().v6only_wait == 1800
+    assert cleaned(v6only_wait=300).v6only_wait == 300
+
+
+@pytest.mark.parametrize("seconds", [0, 299, 2**32])
+def test_v6only_wait_outside_300_seconds_to_32_bits_is_refused(seconds):
+    with pytest.raises(ValidationError) as refused:
+        cleaned(v6only_wait=seconds)
+
+    assert refused.value.message_dict["v6only_wait"] == [
+        "V6ONLY_WAIT is how long an IPv6-only client stays off IPv4: from 300 seconds (RFC 8925's minimum) to "
+        f"4294967295 seconds, not {seconds}; 1800 is the usual value."]
+
+
+def test_v6only_wait_on_another_allocation_is_refused():
+    with pytest.raises(ValidationError) as refused:
+        cleaned(allocation="dhcpv4-open", v6only_wait=1800)
+
+    assert refused.value.message_dict["v6only_wait"] == [
+        "V6ONLY_WAIT belongs to the IPv6-mostly allocation only; leave it empty for open DHCPv4."]
+
+
+def test_ipv6_mostly_is_an_ipv4_allocation():
+    with pytest.raises(ValidationError) as refused:
+        cleaned(family="ipv6", resolver="dns64", transition="nat64")
+
+    assert refused.value.message_dict["allocation"] == [
+        "IPv6-mostly (open DHCPv4 with option 108) hands out IPv4 addresses only; choose DHCPv6, RA/SLAAC or none for IPv6."]
+
+
+def ipv6_mostly_plan(wait_line: str) -> str:
+    return demo_plan("wide-camp-2011").replace(
+        "ipv4: {scope: global, allocation: dhcpv4-registration, resolver: dns64, transition: sa46t}",
+        "ipv4: {scope: global, allocation: dhcpv4-ipv6-mostly, resolver: dns64, transition: none" + wait_line + "}", 1)
+
+
+def test_yaml_round_trips_the_allocation_and_its_wait_exactly():
+    import_plan(ipv6_mostly_plan(", v6only_wait: 3600"))
+    exported = export_plan()
+    assert "ipv4: {scope: global, allocation: dhcpv4-ipv6-mostly, resolver: dns64, transition: none, v6only_wait: 3600}" in exported
+    import_plan("vlans: []\nssids: []\nprefixes: []\n")
+
+    import_plan(exported)
+
+    assert export_plan() == exported
+    assert VlanFamily.objects.get(allocation="dhcpv4-ipv6-mostly").v6only_wait == 3600
+
+
+def test_yaml_without_the_wait_gets_the_default_and_a_short_wait_is_refused_with_its_place():
+    import_plan(ipv6_mostly_plan(""))
+    assert VlanFamily.objects.get(allocation="dhcpv4-ipv6-mostly").v6only_wait == 1800
+
+    with pytest.raises(PlanErrors) as refused:
+        import_plan(ipv6_mostly_plan(", v6only_wait: 60"))
+
+    assert any(line.startswith("vlans[2].ipv4.v6only_wait: V6ONLY_WAIT is how long") for line in refused.value.errors), refused.value.errors
