@@ -1,9 +1,16 @@
-"""IPv6-mostly (RFC 8925) as an IPv4 allocation: its V6ONLY_WAIT is checked in the model and the YAML keeps it exactly."""
+"""IPv6-mostly (RFC 8925) as an IPv4 allocation: its V6ONLY_WAIT is checked in the model and the YAML keeps it exactly;
+the plan page shows each such VLAN with its PREF64 prefix and how many devices went IPv6-only."""
 import pytest
 from django.core.exceptions import ValidationError
 
+from opsconsole.nodes.models import GatewayNode
 from opsconsole.plan.models import Vlan, VlanFamily
 from opsconsole.plan.yamlio import PlanErrors, demo_plan, export_plan, import_plan
+from opsconsole.registration.ipv6_mostly import ipv6_mostly_adoption
+from opsconsole.registration.models import NeighbourEntry
+from opsconsole.transition.models import Dns64Role
+
+from .test_table import text_of
 
 pytestmark = pytest.mark.usefixtures("wide_plan")
 
@@ -73,3 +80,37 @@ def test_yaml_without_the_wait_gets_the_default_and_a_short_wait_is_refused_with
         import_plan(ipv6_mostly_plan(", v6only_wait: 60"))
 
     assert any(line.startswith("vlans[2].ipv4.v6only_wait: V6ONLY_WAIT is how long") for line in refused.value.errors), refused.value.errors
+
+
+def test_plan_page_shows_the_wait_the_missing_pref64_sender_and_the_adoption_figure(noc_client):
+    import_plan(ipv6_mostly_plan(", v6only_wait: 3600"))
+    node = GatewayNode.objects.create(name="dhcp-1", agent_url="http://127.0.0.1:9")
+    Dns64Role.objects.create(node=GatewayNode.objects.create(name="dns64-1", agent_url="http://127.0.0.1:9"),
+                             implementation="unbound", prefix="2001:200:0:ff99::/96", clients="2001:200:0:ff90::/64")
+    for ip, mac in [
+        ("2001:200:0:ff90::a", "02:00:00:00:00:0a"),  # IPv6 only, two addresses
+        ("2001:200:0:ff90::aa", "02:00:00:00:00:0a"),
+        ("2001:200:0:ff90::b", "02:00:00:00:00:0b"),  # both families: took a lease
+        ("203.178.158.66", "02:00:00:00:00:0b"),
+        ("203.178.158.67", "02:00:00:00:00:0c"),  # IPv4 only
+        ("2001:200:0:ff92::d", "02:00:00:00:00:0d"),  # another VLAN
+    ]:
+        NeighbourEntry.objects.create(node=node, ip=ip, mac=mac)
+
+    [adoption] = ipv6_mostly_adoption()
+    text = text_of(noc_client.get("/plan/").content)
+
+    assert (adoption.vlan.name, adoption.v6only_wait, adoption.ipv6_only, adoption.took_ipv4) == ("widecamp", 3600, 1, 2)
+    assert adoption.percent_ipv6_only == 33
+    assert "No router advertisement daemon on these nodes can send PREF64." in text
+    assert ("101 widecamp 3600 seconds 2001:200:0:ff99::/96 custom option type 38 value "
+            "hex:07:08:20:01:02:00:00:00:ff:99:00:00:00:00; 1 (33%) 2") in text
+
+
+def test_without_dns64_for_its_clients_there_is_no_prefix_to_announce_and_no_figure_yet(noc_client):
+    import_plan(ipv6_mostly_plan(""))
+
+    text = text_of(noc_client.get("/plan/").content)
+
+    assert "101 widecamp 1800 seconds no DNS64 role answers this VLAN's IPv6 clients" in text
+    assert "IPv6 clients, so there is no NAT64 prefix to announce 0 0" in text
