@@ -140,6 +140,12 @@ class VlanFamily(PlanModel):
                 _("V6ONLY_WAIT belongs to the IPv6-mostly allocation only; leave it empty for %(allocation)s."),
                 params={"allocation": Allocation.label(self.allocation)},
             )
+        if self.family == Family.IPV4 and self.allocation == Allocation.DHCPV4_IPV6_MOSTLY:
+            ipv6 = self.ipv6_row if hasattr(self, "ipv6_row") else self._stored_ipv6_row()
+            if ipv6 is not None and ipv6.transition != Transition.NAT64:
+                errors["allocation"] = ValidationError(
+                    _("IPv6-mostly clients give up IPv4 and reach it only through NAT64; choose NAT64 (with DNS64) "
+                      "on this VLAN's IPv6 row first."))
         if self.scope == Scope.NONE and self.allocation != Allocation.NONE:
             errors.setdefault("allocation", ValidationError(_("With scope none there are no addresses to hand out; choose allocation none.")))
         if self.scope == Scope.NONE and self.vlan_id is not None:
@@ -164,6 +170,13 @@ class VlanFamily(PlanModel):
             errors.setdefault("transition", ValidationError(_("Native routing needs global addresses; choose scope global.")))
         if errors:
             raise ValidationError(errors)
+
+    def _stored_ipv6_row(self) -> "VlanFamily | None":
+        # An editing form or an import sets ipv6_row to the row it checks alongside this one; a stored VLAN
+        # without an IPv6 row has no NAT64 either.
+        if self.vlan_id is None:
+            return None
+        return self.vlan.families.filter(family=Family.IPV6).first() or VlanFamily(family=Family.IPV6)
 
     def cells(self) -> list[tuple[str, str]]:
         """(label, badge class) for scope, resolver, allocation and transition, in Table 1's column order."""

@@ -191,6 +191,8 @@ def _families(place: str, entry: dict, problems: _Problems) -> list[VlanFamily]:
                          % {"keys": ", ".join(FAMILY_FIELDS), "optional": ", ".join(OPTIONAL_FAMILY_FIELDS)})
             continue
         row = VlanFamily(family=family, **values)
+        if family == Family.IPV4 and rows:
+            row.ipv6_row = rows[0]
         problems.check(f"{place}.{family}", row, ["vlan"])
         rows.append(row)
     return rows

@@ -3,6 +3,7 @@ the plan page shows each such VLAN with its PREF64 prefix and how many devices w
 import pytest
 from django.core.exceptions import ValidationError
 
+from opsconsole.audit.models import AuditEntry
 from opsconsole.nodes.models import GatewayNode
 from opsconsole.plan.models import Vlan, VlanFamily
 from opsconsole.plan.yamlio import PlanErrors, demo_plan, export_plan, import_plan
@@ -114,3 +115,44 @@ def test_without_dns64_for_its_clients_there_is_no_prefix_to_announce_and_no_fig
 
     assert "101 widecamp 1800 seconds no DNS64 role answers this VLAN's IPv6 clients" in text
     assert "IPv6 clients, so there is no NAT64 prefix to announce 0 0" in text
+
+
+NAT64_MESSAGE = ("IPv6-mostly clients give up IPv4 and reach it only through NAT64; choose NAT64 (with DNS64) on this "
+                 "VLAN's IPv6 row first.")
+
+
+def test_ipv6_mostly_needs_nat64_on_the_vlans_ipv6_row():
+    with pytest.raises(ValidationError) as refused:
+        VlanFamily(vlan=Vlan.objects.get(vid=104), **(MOSTLY | {"scope": "private"})).full_clean(validate_constraints=False)
+
+    assert refused.value.message_dict["allocation"] == [NAT64_MESSAGE]
+
+
+def test_the_import_checks_the_rule_against_the_ipv6_row_in_the_same_file():
+    text = demo_plan("wide-camp-2011").replace(
+        "ipv4: {scope: none, allocation: none, resolver: none, transition: 4rd}",
+        "ipv4: {scope: private, allocation: dhcpv4-ipv6-mostly, resolver: none, transition: 4rd}")
+
+    with pytest.raises(PlanErrors) as refused:
+        import_plan(text)
+
+    assert refused.value.errors == [f"vlans[5].ipv4.allocation: {NAT64_MESSAGE}"]
+
+
+def test_the_vlan_page_takes_nat64_and_ipv6_mostly_in_one_edit_and_the_audit_has_it(noc_client):
+    fields = {
+        "vid": "104", "name": "widecamp-iij", "purpose": "",
+        "ipv6-scope": "global", "ipv6-allocation": "ra-slaac", "ipv6-resolver": "dns64", "ipv6-transition": "nat64",
+        "ipv4-scope": "private", "ipv4-allocation": "dhcpv4-ipv6-mostly", "ipv4-resolver": "none",
+        "ipv4-transition": "none", "ipv4-v6only_wait": "600",
+    }
+
+    assert noc_client.get("/plan/vlans/104/").content.decode().count("V6ONLY_WAIT (seconds)") == 1  # IPv4 row only
+
+    response = noc_client.post("/plan/vlans/104/", fields, follow=True)
+
+    assert "Saved VLAN 104 widecamp-iij." in response.content.decode()
+    row = Vlan.objects.get(vid=104).families.get(family="ipv4")
+    assert (row.allocation, row.v6only_wait) == ("dhcpv4-ipv6-mostly", 600)
+    entry = AuditEntry.objects.filter(object_type="plan.VlanFamily", object_id=str(row.pk)).latest("pk")
+    assert entry.after["v6only_wait"] == 600 and entry.before["v6only_wait"] is None
