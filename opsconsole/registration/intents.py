@@ -10,7 +10,6 @@ from opsconsole.plan.models import Vlan, VlanFamily
 
 from .models import Device, DhcpService
 
-DHCPV4_ALLOCATIONS = (Allocation.DHCPV4_REGISTRATION, Allocation.DHCPV4_OPEN, Allocation.DHCPV4_IPV6_MOSTLY)
 # DHCPv6 addresses come from the top of the /64 upwards of this offset, clear of statically numbered hosts.
 DHCPV6_POOL_OFFSET = 0x1000
 
@@ -33,7 +32,7 @@ def dhcp_role(service: DhcpService) -> dict:
         clients = [ipaddress.ip_network(p.network) for p in vlan.prefixes.all() if p.purpose == PrefixPurpose.CLIENTS]
         interface = service.interfaces[str(vlan.vid)]
         ipv4 = next((net for net in clients if net.version == 4), None)
-        if ipv4 is not None and allocation.get(Family.IPV4) in DHCPV4_ALLOCATIONS:
+        if ipv4 is not None and allocation.get(Family.IPV4) in Allocation.IPV4_ONLY:  # each is a DHCPv4 method
             subnets4.append(_subnet4(vlan, interface, ipv4, rows[Family.IPV4]))
         ipv6 = next((net for net in clients if net.version == 6), None)
         if ipv6 is not None and service.serve_dhcp6:
