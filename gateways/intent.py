@@ -328,6 +328,8 @@ _DHCP = {
         "router": (address(4), None),
         "pool": (list_of(address(4), 2), _REQUIRED),
         "known_only": (boolean, True),
+        # IPv6-mostly (RFC 8925): the V6ONLY_WAIT sent as option 108 to clients that ask for it.
+        "v6only_wait": (integer(300, 2**32 - 1), None),
         "reservations": (list_of(matching(re.compile(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}"), "a MAC like aa:bb:cc:dd:ee:ff")), []),
     })), []),
     "subnets6": (list_of(fields({
