@@ -61,9 +61,9 @@ def _check_rule(rule: MapRule) -> None:
     r6, o, p = rule.ipv6_prefix.prefixlen, rule.ea_len, rule.ipv4_suffix_len
     if not 0 <= o <= MAX_EA_LEN:
         raise AddressingError(f"EA-bits length {o} is out of range (0-{MAX_EA_LEN})")
-    if r6 + o > 64:
+    if r6 + o > 128:
         raise AddressingError(
-            f"rule IPv6 prefix /{r6} + EA-bits length {o} = {r6 + o} exceeds 64 bits"
+            f"rule IPv6 prefix /{r6} + EA-bits length {o} = {r6 + o} exceeds 128 bits"
         )
     if not 0 <= rule.psid_offset <= 15:
         raise AddressingError(f"PSID offset {rule.psid_offset} is out of range (0-15)")
@@ -141,6 +141,12 @@ def interface_id(ipv4: int, psid: int, style: InterfaceIdFormat) -> int:
     return marker << 56 | ipv4 << 24 | psid << 8
 
 
+def ce_ipv6_address(prefix: IPv6Network, iid: int) -> IPv6Address:
+    """The End-user prefix followed by the interface identifier; a prefix longer than /64
+    overwrites the identifier's most significant bits (RFC 7597 section 6)."""
+    return IPv6Address(int(prefix.network_address) | iid & bit_mask(128 - max(64, prefix.prefixlen)))
+
+
 def _checked_psid(rule: MapRule, psid_from_ea: int, psid: int | None) -> int:
     if rule.ea_psid_len:
         if psid is not None:
@@ -172,8 +178,6 @@ def ce_mapping(
     """Map a CE's end-user IPv6 prefix through `rule`; `psid` only when provisioned apart."""
     prefix = ipv6_network(ce_prefix, "CE prefix")
     r6, o, p = rule.ipv6_prefix.prefixlen, rule.ea_len, rule.ipv4_suffix_len
-    if prefix.prefixlen > 64:
-        raise AddressingError(f"CE prefix {prefix} is longer than /64; MAP needs /64 or shorter")
     if not prefix.subnet_of(rule.ipv6_prefix):
         raise AddressingError(f"CE prefix {prefix} is outside the rule IPv6 prefix {rule.ipv6_prefix}")
     if prefix.prefixlen < r6 + o:
@@ -199,7 +203,7 @@ def ce_mapping(
         psid_len=rule.psid_len,
         port_ranges=ranges,
         port_count=len(ranges) << m,
-        ce_ipv6=IPv6Address(int(prefix.network_address) | interface_id(ipv4_bits, psid, iid_format)),
+        ce_ipv6=ce_ipv6_address(prefix, interface_id(ipv4_bits, psid, iid_format)),
     )
 
 

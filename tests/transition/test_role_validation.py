@@ -116,8 +116,8 @@ def test_map_rule_must_be_consistent():
     assert errors["psid_len"] == ["EA-bits length 8 minus 2 IPv4 suffix bits gives PSID length 6, not 5"]
     errors = refused(MapDomain(name="bad", **{**SHOWNET_RULE, "rule_ipv6": "2001:3e8::/40", "ea_len": 20}))
     assert "PSID offset 4 + PSID length 18 exceeds 16 bits" in errors["ea_len"][0]
-    errors = refused(MapDomain(name="bad", **{**SHOWNET_RULE, "rule_ipv6": "2001:3e8:6000::/60"}))
-    assert "exceeds 64 bits" in errors["ea_len"][0]
+    errors = refused(MapDomain(name="bad", **{**SHOWNET_RULE, "rule_ipv6": "2001:3e8:6000::/124"}))
+    assert "exceeds 128 bits" in errors["ea_len"][0]
     errors = refused(MapDomain(name="bad", **{**SHOWNET_RULE, "ea_len": 1}))
     assert "shorter than the 2 IPv4 suffix bits" in errors["ea_len"][0]
 
