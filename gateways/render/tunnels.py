@@ -68,8 +68,10 @@ def _map_ce(intent: dict, role: dict) -> list[RenderedFile]:
     ]
     ports = [port for first, last in ce["ports"] for port in range(first, last + 1)]
     port_map = ", ".join(f"{i} : {port}" for i, port in enumerate(ports))
+    # ICMP queries go through the port map too: NAT treats the echo identifier as the port, and a
+    # reply whose identifier lies outside this CE's port set would be routed by the BR to another CE.
     snat = [
-        f'oifname "{tunnel}" meta l4proto {{ tcp, udp }} snat ip to {ce["ipv4"]} : numgen inc mod {len(ports)} map {{ {port_map} }}',
+        f'oifname "{tunnel}" meta l4proto {{ tcp, udp, icmp }} snat ip to {ce["ipv4"]} : numgen inc mod {len(ports)} map {{ {port_map} }}',
         f'oifname "{tunnel}" snat ip to {ce["ipv4"]}',
     ]
     chains = {"postrouting": ("nat", "postrouting", "srcnat", snat), "forward": _mss_clamp([tunnel])}

@@ -79,6 +79,16 @@ def test_members_agree_on_the_count_and_never_share_an_index(db):
     assert errors["member_count"] == ["nat64-1 shares this pool6 as one of 3 members."]
 
 
+def test_tayga_ipv6_addr_inside_a_nat64_prefix_is_refused(node):
+    tayga = {"node": node, "implementation": "tayga", "mode": "siit", "tayga_ipv4_addr": "192.0.2.1"}
+    errors = refused(Nat64Role(pool6="2001:db8:64::/96", tayga_ipv6_addr="2001:db8:64::1", **tayga))
+    assert errors["tayga_ipv6_addr"] == ["TAYGA's own IPv6 address 2001:db8:64::1 lies inside the NAT64 prefix "
+                                         "2001:db8:64::/96, which TAYGA refuses: choose an address outside it."]
+    errors = refused(Nat64Role(pool6="2001:db8:64::/96", tayga_ipv6_addr="64:ff9b::1", **tayga))
+    assert "inside the NAT64 prefix 64:ff9b::/96" in errors["tayga_ipv6_addr"][0]
+    assert saved(Nat64Role(pool6="2001:db8:64::/96", tayga_ipv6_addr="2001:db8:65::1", **tayga)).pk
+
+
 def test_tayga_needs_its_own_address_and_a_dynamic_pool_when_stateful(node):
     errors = refused(Nat64Role(node=node, implementation="tayga", pool6="2001:db8:64::/96"))
     assert errors["tayga_ipv4_addr"] == ["TAYGA needs its own IPv4 address."]

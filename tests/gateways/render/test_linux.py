@@ -22,7 +22,8 @@ def test_shownet_map_e_ce_snats_into_its_fifteen_port_blocks() -> None:
     assert ("ip -6 tunnel add map0 mode ipip6 local 2001:3e8:6000:42::1 remote 2001:3e8:0:2900::1 dev wan0"
             " encaplimit none") in script
     assert "ip addr replace 130.129.255.93/32 dev map0" in script and "set -eu" in script
-    assert "snat ip to 130.129.255.93 : numgen inc mod 960 map { 0 : 4224, 1 : 4225," in rules
+    assert ('oifname "map0" meta l4proto { tcp, udp, icmp } snat ip to 130.129.255.93 : numgen inc mod 960 map '
+            '{ 0 : 4224, 1 : 4225,') in rules  # ICMP query identifiers too: `nft -c` above takes it
     assert "63 : 4287, 64 : 8320," in rules and "959 : 61631 }" in rules
     assert SHOWNET_MAP_PORTS[-1] == [61568, 61631] and f'oifname {{ "map0" }} {MSS_CLAMP}' in rules
 
