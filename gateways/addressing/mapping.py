@@ -1,5 +1,5 @@
 """MAP-E/MAP-T (RFC 7597, RFC 7599) and 4rd (RFC 7600): rules, CE mappings, port sets, reverse look-ups."""
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
@@ -112,6 +112,11 @@ class CeMapping:
     port_ranges: tuple[tuple[int, int], ...]
     port_count: int
     ce_ipv6: IPv6Address
+
+    def as_intent(self) -> dict[str, object]:
+        """The CE as an intent document lists it (gateways/intent.py `_MAP_CE`)."""
+        return {"ipv4": str(self.ipv4), "psid": self.psid, "ports": [list(r) for r in self.port_ranges],
+                "ipv6": str(self.ce_ipv6)}
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -236,6 +241,18 @@ def ce_for_ipv4_port(
     prefix = IPv6Network((int(rule.ipv6_prefix.network_address) | ea << (128 - r6 - o), r6 + o))
     provisioned = psid if rule.psid_len and not rule.ea_psid_len else None
     return ce_mapping(rule, prefix, provisioned, iid_format)
+
+
+def ces_of_rule(rule: MapRule, iid_format: InterfaceIdFormat = InterfaceIdFormat.RFC7597) -> Iterator[CeMapping]:
+    """Every CE `rule` maps, one per value of the EA bits (and of a PSID the EA bits do not carry):
+    the peers a CE reaches directly through a Forwarding Mapping Rule."""
+    r6, o = rule.ipv6_prefix.prefixlen, rule.ea_len
+    psids: Iterable[int | None] = range(1 << rule.psid_len) if rule.psid_len and not rule.ea_psid_len else [None]
+    base = int(rule.ipv6_prefix.network_address)
+    for ea in range(1 << o):
+        prefix = IPv6Network((base | ea << (128 - r6 - o), r6 + o))
+        for psid in psids:
+            yield ce_mapping(rule, prefix, psid, iid_format)
 
 
 def forwarding_rule(rules: Iterable[MapRule], ipv4: str | IPv4Address) -> MapRule:
