@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import struct
+
 import pytest
 from hypothesis import given
 
 from gateways.intent import IntentError
 from gateways.render import render_intent
+from tests.e2e.netns import entered, in_namespace, ip, namespaces, veth
 from tests.gateways.render.conftest import (
     INJECTION_SETTINGS, NASTY_TEXT, SHOWNET_MAP_PORTS, assert_contained, by_path, check_text, intent, render_and_check,
     shownet_clat, shownet_dslite_aftr, shownet_dslite_b4, shownet_map_ce, wide_sa46t,
@@ -137,3 +141,47 @@ def test_broken_nftables_and_tunnel_lines_are_refused() -> None:
 def test_free_text_cannot_change_the_structure(description: str) -> None:
     roles = {"map": shownet_map_ce(), "dslite": {**shownet_dslite_b4(), "wan": "wan1"}}
     assert_contained(intent(roles, description=description), intent(roles))
+
+
+def _echo_request(identifier: int) -> bytes:
+    header = struct.pack("!BBHHH", 8, 0, 0, identifier, 1)
+    total = sum(struct.unpack("!4H", header))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return struct.pack("!BBHHH", 8, 0, ~total & 0xFFFF, identifier, 1)
+
+
+def _echo_reply_identifier(raw: socket.socket) -> int:
+    while True:
+        packet = raw.recv(2048)
+        icmp = packet[(packet[0] & 0x0F) * 4:]
+        if icmp[0] == 0:  # echo reply (the raw socket also sees other ICMP)
+            return struct.unpack("!H", icmp[4:6])[0]
+
+
+def test_map_e_ce_icmp_echo_identifiers_leave_inside_the_port_set(tmp_path) -> None:
+    """The rendered table loaded in a namespace: a ping through the CE leaves with an identifier from its ports."""
+    rules = by_path(render_intent(intent({"map": shownet_map_ce()}, node="map-ce-42")))["nftables/map.nft"]
+    (tmp_path / "map.nft").write_text(rules)
+    ports = ", ".join(f"{first}-{last}" for first, last in SHOWNET_MAP_PORTS)
+    (tmp_path / "seen.nft").write_text(
+        "table ip seen {\n chain input {\n  type filter hook input priority 0;\n"
+        f"  icmp type echo-request icmp id {{ {ports} }} counter name inside\n"
+        "  icmp type echo-request counter name pings\n }\n counter inside {}\n counter pings {}\n}\n")
+    with namespaces("ce", "far") as (ce, far):
+        veth(ce, "map0", far, "ce0")
+        ip("-n", ce, "addr", "add", "130.129.255.93/32", "dev", "map0")
+        ip("-n", ce, "route", "add", "198.51.100.0/24", "dev", "map0")
+        ip("-n", far, "addr", "add", "198.51.100.1/24", "dev", "ce0")
+        ip("-n", far, "route", "add", "130.129.255.93/32", "dev", "ce0")
+        for namespace, table in ((ce, "map.nft"), (far, "seen.nft")):
+            loaded = in_namespace(namespace, "nft", "-f", str(tmp_path / table))
+            assert loaded.returncode == 0, loaded.stderr
+        with entered(ce), socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP) as raw:
+            raw.settimeout(2)
+            # Identifiers 1-3 lie in 0-4095, which PSID offset 4 keeps from every CE: left alone they would leave as is.
+            for identifier in (1, 2, 3):
+                raw.sendto(_echo_request(identifier), ("198.51.100.1", 0))
+                assert _echo_reply_identifier(raw) == identifier  # the reply finds its way back, un-NATed
+        counters = in_namespace(far, "nft", "list", "counters").stdout
+        assert counters.count("packets 3 ") == 2, counters
