@@ -6,6 +6,7 @@ from opsconsole.transition.models import (
     Dns64Role,
     DsliteRole,
     MapDomain,
+    MapForwardingRule,
     MapRole,
     Nat64Mapping,
     Nat64Pool4,
@@ -130,6 +131,16 @@ def test_map_rule_must_be_consistent():
     assert "exceeds 128 bits" in errors["ea_len"][0]
     errors = refused(MapDomain(name="bad", **{**SHOWNET_RULE, "ea_len": 1}))
     assert "shorter than the 2 IPv4 suffix bits" in errors["ea_len"][0]
+
+
+def test_forwarding_rules_mapping_more_ces_than_a_ce_can_tunnel_to_are_refused(db):
+    domain = saved(MapDomain(name="shownet", **SHOWNET_RULE))
+    shownet_fmr = {"rule_ipv6": "2001:3e8:6000::/56", "rule_ipv4": "130.129.255.92/30", "ea_len": 8, "psid_offset": 4}
+    saved(MapForwardingRule(domain=domain, **shownet_fmr))  # 2**8 = 256 CEs: the most a CE renders tunnels to
+    errors = refused(MapForwardingRule(domain=domain, rule_ipv6="2001:3e8:6100::/52", rule_ipv4="130.129.255.96/30",
+                                       ea_len=4, psid_offset=4))
+    assert errors["ea_len"] == ["The Forwarding Mapping Rules of this domain would map 272 CEs, and each CE gets a "
+                                "tunnel to every one of them: at most 256."]
 
 
 def test_ce_prefix_outside_the_rule_is_refused(node):
