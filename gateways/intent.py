@@ -421,17 +421,22 @@ def _sa46t_rules(role: dict, path: str) -> None:
     _check_that(len(role["peers"]) <= 100, f"{path}.peers", "more than 100 peers")
 
 
+MAX_FMR_CES = 256
+
+
 def _map_rules(role: dict, path: str) -> None:
     for rule_path, rule in [(f"{path}.bmr", role["bmr"])] + [(f"{path}.fmrs[{i}]", r) for i, r in enumerate(role["fmrs"])]:
         v4, v6 = ipaddress.IPv4Network(rule["ipv4"]), ipaddress.IPv6Network(rule["ipv6"])
         _check_that(rule["ea_len"] == 32 - v4.prefixlen + rule["psid_len"], f"{rule_path}.ea_len",
                     f"is not (32 - {v4.prefixlen}) + psid_len {rule['psid_len']}")
-        _check_that(v6.prefixlen + rule["ea_len"] <= 64, f"{rule_path}.ea_len", "pushes the end-user prefix past /64")
+        _check_that(v6.prefixlen + rule["ea_len"] <= 128, f"{rule_path}.ea_len", "pushes the end-user prefix past /128")
         _check_that(rule["psid_offset"] + rule["psid_len"] <= 16, f"{rule_path}.psid_len", "offset + length exceed 16 bits")
     ce = role["ce"]
     _check_that((ce is not None) == (role["role"] == "ce"), f"{path}.ce", "is required for a CE and only for a CE")
     if ce is not None:
         _map_ce_rules(ce, role["bmr"], f"{path}.ce")
+        _check_that(sum(2 ** fmr["ea_len"] for fmr in role["fmrs"]) <= MAX_FMR_CES, f"{path}.fmrs",
+                    f"map more than {MAX_FMR_CES} CEs, each of which would get its own tunnel")
         return
     _check_that(role["uplink"] is not None, f"{path}.uplink", "missing (the BR's IPv4 side)")
     _check_that(len(role["ces"]) <= 200, f"{path}.ces", "more than 200 CEs")
