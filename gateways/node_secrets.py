@@ -8,6 +8,7 @@ rendered configuration includes them, just before it applies an intent that need
 
 from __future__ import annotations
 
+import shutil
 import ssl
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import httpx
 from gateways.agentconfig import AgentConfig
 from gateways.apply import _write_atomically
 from gateways.intent import validate_intent
-from gateways.render.freeradius import render_secrets
+from gateways.render.freeradius import TLS_FILES, render_secrets
 from gateways.signing import bearer_header
 
 TIMEOUT_SECONDS = 10
@@ -30,6 +31,24 @@ class SecretsUnavailable(RuntimeError):
 def secrets_file(config: AgentConfig, path: str) -> Path:
     """Where a role's secrets file lives on this node (under the sandbox root in sandbox mode)."""
     return config.sandbox_root / path.lstrip("/") if config.mode == "sandbox" else Path(path)
+
+
+def write_tls_files(directory: Path, files: dict[str, str], group: str | None = None) -> list[Path]:
+    """The eap module's files into DIRECTORY, each atomically; the key readable by GROUP (FreeRADIUS's user reads it
+    after dropping root) and nobody else. Files not named in FILES (an old CRL under an old hash) are removed."""
+    written = []
+    for name, content in sorted(files.items()):
+        if not TLS_FILES.fullmatch(name):
+            raise ValueError(f"{name!r} is not a file of the eap module")
+        path = directory / name
+        _write_atomically(path, content.encode(), 0o640 if name == "server.key" else 0o644)
+        if group is not None:
+            shutil.chown(path, group=group)
+        written.append(path)
+    for stale in (directory / "ca").glob("*"):
+        if stale not in written:
+            stale.unlink()
+    return written
 
 
 def install_secrets(config: AgentConfig, intent: dict[str, Any], verify: ssl.SSLContext | bool = True) -> list[Path]:
@@ -45,8 +64,13 @@ def install_secrets(config: AgentConfig, intent: dict[str, Any], verify: ssl.SSL
         response.raise_for_status()
         radius = response.json()["secrets"]["radius"]
         content = render_secrets({int(nas): secret for nas, secret in radius["nas"].items()}, radius["database_password"])
+        tls = dict(radius["tls"])
     except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise SecretsUnavailable(f"cannot fetch this node's secrets from {url}: {error}") from None
     path = secrets_file(config, role["secrets_file"])
     _write_atomically(path, content.encode(), 0o600)
-    return [path]
+    group = role["run_as"] if config.mode != "sandbox" and role["run_as"] != "root" else None
+    try:
+        return [path, *write_tls_files(secrets_file(config, role["tls_dir"]), tls, group)]
+    except ValueError as error:
+        raise SecretsUnavailable(f"the console's TLS files for this node: {error}") from None

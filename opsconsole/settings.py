@@ -182,6 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-nodes": {"task": "opsconsole.nodes.tasks.reconcile_nodes", "schedule": RECONCILE_SECONDS},
     "expire-registrations": {"task": "opsconsole.registration.tasks.expire_registrations", "schedule": 60.0},
     "revoke-certificates-of-ended-events": {"task": "opsconsole.certificates.tasks.revoke_certificates_of_ended_events", "schedule": 300.0},
+    # Hourly, so the day's CRL reaches RADIUS nodes within an hour of midnight UTC (nothing is pushed otherwise).
+    "refresh-radius-crl": {"task": "opsconsole.radius.tasks.refresh_crl", "schedule": 3600.0},
 }
 
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given

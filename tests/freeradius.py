@@ -1,4 +1,5 @@
-"""A real FreeRADIUS for tests: the rendered radius role over Debian's layout, on free loopback ports, and radclient."""
+"""A real FreeRADIUS for tests: the rendered radius role over Debian's layout, on free loopback ports, against the
+test database; radclient and eapol_test to talk to it."""
 from __future__ import annotations
 
 import contextlib
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from gateways.intent import validate_intent
+from gateways.node_secrets import write_tls_files
 from gateways.render.freeradius import overlay_debian_layout, render_freeradius, render_secrets
 from opsconsole.radius.intents import database_connection
 
@@ -26,19 +28,62 @@ def radius_intent(directory: Path, clients: list[dict], auth_port: int, inner_po
         "listen": ["127.0.0.1", "::1"], "auth_port": auth_port, "inner_tunnel_port": inner_port,
         "config_dir": str(directory / "raddb"), "log_dir": str(directory), "run_dir": str(directory),
         "run_as": "root", "reject_delay": 0, "secrets_file": str(directory / "secrets.conf"),
+        "tls_dir": str(directory / "tls"),
         "database": database_connection(), "clients": clients,
     }}})
 
 
-@dataclass
 class RunningRadius:
-    port: int
-    log: list[str]
+    """`freeradius -f` on the rendered configuration, started until "Ready to process requests"."""
+
+    def __init__(self, directory: Path, port: int) -> None:
+        self.directory, self.port = directory, port
+        self.log: list[str] = []
+        self.process: subprocess.Popen | None = None
+        self.reader: threading.Thread | None = None
+
+    def start(self) -> None:
+        process = self.process = subprocess.Popen(["freeradius", "-f", "-d", str(self.directory), "-l", "stdout"],
+                                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ready = threading.Event()
+
+        def read() -> None:
+            for line in process.stdout:
+                self.log.append(line.rstrip("\n"))
+                if "Ready to process requests" in line:
+                    ready.set()
+
+        self.reader = threading.Thread(target=read, daemon=True)
+        self.reader.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not ready.wait(0.1):
+            if process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("FreeRADIUS did not start:\n" + "\n".join(self.log[-40:]))
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(timeout=5)
+        self.process = None
+
+    def restart(self) -> None:
+        """What the agent's reload does (systemctl restart): OpenSSL reads the CA directory's CRL only then."""
+        self.stop()
+        self.start()
 
 
 @contextlib.contextmanager
-def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], database_password: str = "") -> Iterator[RunningRadius]:
-    """`freeradius -f` on the rendered configuration, until "Ready to process requests"; stopped afterwards."""
+def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], database_password: str = "",
+                       tls: dict[str, str] | None = None) -> Iterator[RunningRadius]:
+    """FreeRADIUS on the rendered configuration, with the node's TLS files TLS (the console's `radius_secrets`) or
+    Debian's self-signed stand-ins; stopped afterwards."""
     with tempfile.TemporaryDirectory(prefix="freeradius-test-") as name:
         directory = Path(name)
         auth_port, inner_port = free_port(), free_port()
@@ -49,34 +94,17 @@ def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], databas
         secrets = directory / "secrets.conf"
         secrets.write_text(render_secrets(nas_secrets, database_password))
         secrets.chmod(0o600)
-        overlay_debian_layout(rendered / "freeradius", directory / "raddb", secrets)
-        process = subprocess.Popen(["freeradius", "-f", "-d", str(directory / "raddb"), "-l", "stdout"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        log: list[str] = []
-        ready = threading.Event()
-
-        def read() -> None:
-            for line in process.stdout:
-                log.append(line.rstrip("\n"))
-                if "Ready to process requests" in line:
-                    ready.set()
-
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
+        tls_dir = None
+        if tls is not None:
+            tls_dir = directory / "tls"
+            write_tls_files(tls_dir, tls)
+        overlay_debian_layout(rendered / "freeradius", directory / "raddb", secrets, tls_dir)
+        radius = RunningRadius(directory / "raddb", auth_port)
+        radius.start()
         try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while not ready.wait(0.1):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("FreeRADIUS did not start:\n" + "\n".join(log[-40:]))
-            yield RunningRadius(auth_port, log)
+            yield radius
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            reader.join(timeout=5)
+            radius.stop()
 
 
 @dataclass
@@ -102,3 +130,13 @@ def radclient(server: str, port: int, secret: str, attributes: dict[str, str]) -
     reply = done.stdout[received.start():]
     pairs = re.findall(r"^\s+([A-Za-z-]+)(?::\d+)? = (.*)$", reply, re.MULTILINE)
     return Answer(received.group(1), {name: value.strip('"') for name, value in pairs})
+
+
+def eapol_test(radius: RunningRadius, secret: str, called_station: str, network: str, config: Path,
+               timeout: int = 15) -> subprocess.CompletedProcess:
+    """eapol_test with one `network={...}` block from 127.0.0.1, Called-Station-Id CALLED_STATION (BSSID:SSID);
+    returncode 0 means the EAP method succeeded."""
+    config.write_text(f"network={{\n{network}\n}}\n")
+    return subprocess.run(["eapol_test", "-c", str(config), "-a", "127.0.0.1", "-p", str(radius.port), "-s", secret,
+                           "-N", f"30:s:{called_station}", "-t", str(timeout)],
+                          capture_output=True, text=True, timeout=timeout + 10)

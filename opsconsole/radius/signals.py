@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from opsconsole.audit.models import AuditEntry
 from opsconsole.audit.trail import record
+from opsconsole.certificates.models import IssuedCertificate
 from opsconsole.nodes.revisions import mark_nodes_dirty
 
 from .intents import radius_nodes
@@ -25,6 +26,14 @@ def nas_changed(sender, raw: bool = False, **kwargs) -> None:
 def radius_service_changed(sender, instance: RadiusService, raw: bool = False, **kwargs) -> None:
     if not raw:
         transaction.on_commit(lambda: mark_nodes_dirty([instance.node_id], "RADIUS service changed"))
+
+
+@receiver(post_save, sender=IssuedCertificate, dispatch_uid="radius-certificate-revoked")
+def certificate_changed(sender, instance: IssuedCertificate, raw: bool = False, **kwargs) -> None:
+    # The new CRL (or a new server certificate) reaches FreeRADIUS with the node's next intent.
+    if not raw:
+        reason = "certificate revoked" if instance.revoked_at else "certificate issued"
+        transaction.on_commit(lambda: mark_nodes_dirty(radius_nodes(), reason))
 
 
 @receiver(m2m_changed, sender=Nas.ssids.through, dispatch_uid="radius-nas-ssids")
