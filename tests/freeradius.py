@@ -73,8 +73,10 @@ class RunningRadius:
         self.reader.join(timeout=5)
         self.process = None
 
-    def restart(self) -> None:
-        """What the agent's reload does (systemctl restart): OpenSSL reads the CA directory's CRL only then."""
+    def install_tls(self, files: dict[str, str]) -> None:
+        """What the agent does with a node's new TLS files: write them, then restart FreeRADIUS (its reload), since
+        OpenSSL reads the CA directory's CRL only when FreeRADIUS starts (or every ca_path_reload_interval >= 300 s)."""
+        write_tls_files(self.directory.parent / "tls", files)
         self.stop()
         self.start()
 
