@@ -1,4 +1,5 @@
 """The real agent applies a radius role: it fetches the node's secrets from a live console and keeps them 0600."""
+import json
 import stat
 
 import pytest
@@ -38,6 +39,12 @@ def test_the_agent_writes_the_secrets_it_fetched_and_installs_the_configuration(
     assert f'nas{nas.pk} = "ap \\"17\\" shared secret"' in secrets.read_text()
     clients = (agent.sandbox / "freeradius/clients.conf").read_text()
     assert f"secret = ${{opsconsole_secrets.nas{nas.pk}}}" in clients and "17\\\"" not in clients
+    # The eap module's files: the server's key only there, not world-readable, and never in the intent.
+    tls = agent.sandbox / "etc/freeradius/opsconsole-tls"
+    key = (tls / "server.key").read_text()
+    assert "PRIVATE KEY" in key and stat.S_IMODE((tls / "server.key").stat().st_mode) == 0o640
+    assert key.splitlines()[1] not in json.dumps(build_intent(node))  # one line of the key, as JSON would hold it
+    assert {path.suffix for path in (tls / "ca").iterdir()} == {".0", ".r0"}
 
 
 def test_without_the_secrets_nothing_is_applied(live_server, agent_factory):  # noqa: F811
