@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Iterator
 
 from gateways.intent import validate_intent
+from gateways.local_radius import local_paths, prepare
 from gateways.node_secrets import write_tls_files
-from gateways.render.freeradius import overlay_debian_layout, render_freeradius, render_secrets
+from gateways.render.freeradius import stand_in_tls
 from opsconsole.radius.intents import database_connection
 
-from .gateways.render.conftest import write
 from .ports import free_port
 
 START_TIMEOUT = 20
@@ -26,10 +26,7 @@ START_TIMEOUT = 20
 def radius_intent(directory: Path, clients: list[dict], auth_port: int, inner_port: int) -> dict:
     return validate_intent({"schema": 1, "node": "radius-test", "description": "tests", "roles": {"radius": {
         "listen": ["127.0.0.1", "::1"], "auth_port": auth_port, "inner_tunnel_port": inner_port,
-        "config_dir": str(directory / "raddb"), "log_dir": str(directory), "run_dir": str(directory),
-        "run_as": "root", "reject_delay": 0, "secrets_file": str(directory / "secrets.conf"),
-        "tls_dir": str(directory / "tls"),
-        "database": database_connection(), "clients": clients,
+        "database": database_connection(), "clients": clients, **local_paths(directory),
     }}})
 
 
@@ -84,23 +81,16 @@ class RunningRadius:
 @contextlib.contextmanager
 def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], database_password: str = "",
                        tls: dict[str, str] | None = None) -> Iterator[RunningRadius]:
-    """FreeRADIUS on the rendered configuration, with the node's TLS files TLS (the console's `radius_secrets`) or
+    """FreeRADIUS on the rendered configuration, with the node's TLS files TLS (from the console's secrets API) or
     Debian's self-signed stand-ins; stopped afterwards."""
     with tempfile.TemporaryDirectory(prefix="freeradius-test-") as name:
         directory = Path(name)
         auth_port, inner_port = free_port(), free_port()
         while inner_port in (auth_port, 18120):
             inner_port = free_port()
-        rendered = directory / "rendered"
-        write(render_freeradius(radius_intent(directory, clients, auth_port, inner_port)), rendered)
-        secrets = directory / "secrets.conf"
-        secrets.write_text(render_secrets(nas_secrets, database_password))
-        secrets.chmod(0o600)
-        tls_dir = None
-        if tls is not None:
-            tls_dir = directory / "tls"
-            write_tls_files(tls_dir, tls)
-        overlay_debian_layout(rendered / "freeradius", directory / "raddb", secrets, tls_dir)
+        secrets = {"nas": {str(nas): secret for nas, secret in nas_secrets.items()},
+                   "database_password": database_password, "tls": tls or stand_in_tls()}
+        prepare(radius_intent(directory, clients, auth_port, inner_port), secrets)
         radius = RunningRadius(directory / "raddb", auth_port)
         radius.start()
         try:

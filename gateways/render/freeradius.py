@@ -383,6 +383,12 @@ def _tree_root(file: Path) -> Path:
     raise FileNotFoundError(f"no radiusd.conf above {file}")
 
 
+def stand_in_tls() -> dict[str, str]:
+    """TLS files for a server that is not the node's: Debian's self-signed certificate as server and CA, no CRL."""
+    certificate = STAND_IN_CERTIFICATE.read_text()
+    return {"server.pem": certificate, "ca.pem": certificate, "server.key": STAND_IN_KEY.read_text()}
+
+
 def overlay_debian_layout(rendered_root: Path, target: Path, secrets_file: Path | None = None,
                           tls_dir: Path | None = None) -> None:
     """Debian's /etc/freeradius/3.0 at TARGET with the rendered files over it and `raddbdir` pointing at TARGET.
@@ -409,9 +415,8 @@ def overlay_debian_layout(rendered_root: Path, target: Path, secrets_file: Path 
     if tls_dir is None:
         tls_dir = target / "opsconsole-check-tls"
         (tls_dir / "ca").mkdir(parents=True, exist_ok=True)
-        for name, stand_in in (("server.pem", STAND_IN_CERTIFICATE), ("ca.pem", STAND_IN_CERTIFICATE),
-                               ("server.key", STAND_IN_KEY)):
-            shutil.copyfile(stand_in, tls_dir / name)
+        for name, stand_in in stand_in_tls().items():
+            (tls_dir / name).write_text(stand_in)
     content = _TLS_DIR_LINE.sub(f"opsconsole_tls_dir = {tls_dir}", content)
     radiusd.write_text(re.sub(r"^raddbdir = .*$", f"raddbdir = {target}", content, flags=re.MULTILINE))
 
