@@ -58,12 +58,18 @@ def radius_role(service: RadiusService) -> dict:
     }
 
 
-def radius_secrets(node) -> dict:
-    """What the node's agent writes to its secrets file: NAS secrets by id and the database password."""
-    if not RadiusService.objects.filter(node=node).exists():
-        return {}
-    return {"radius": {
+def role_secrets() -> dict:
+    """What a RADIUS node's agent writes beside its configuration: NAS secrets by id, the database password, and
+    the eap module's files (the server's private key among them)."""
+    return {
         "nas": {str(nas.pk): nas.secret for nas in Nas.objects.order_by("pk")},
         "database_password": connection.settings_dict.get("PASSWORD") or "",
         "tls": tls_files(),
-    }}
+    }
+
+
+def radius_secrets(node) -> dict:
+    """The secrets API's answer for NODE's radius role: nothing unless the node is a RADIUS node."""
+    if not RadiusService.objects.filter(node=node).exists():
+        return {}
+    return {"radius": role_secrets()}
