@@ -1,12 +1,15 @@
 """The RADIUS node's rendered FreeRADIUS, with the TLS files its agent fetches from the secrets API, against the test
 database: EAP-TLS with a certificate the portal issued, refused with its reason once revoked and the node has the new
-CRL; PEAP-MSCHAPv2 with the portal's Wi-Fi password, checked against the NT hash radcheck gives."""
+CRL, or once expired; PEAP-MSCHAPv2 with the portal's Wi-Fi password, checked against the NT hash radcheck gives."""
 import re
+from datetime import timedelta
 
 import pytest
 from cryptography import x509
+from django.utils import timezone
 
-from opsconsole.certificates.models import IssuedCertificate
+from opsconsole.certificates import authority
+from opsconsole.certificates.models import CertificateAuthority, IssuedCertificate
 from opsconsole.nodes.intents import build_intent
 from opsconsole.radius.models import Nas, RadiusService, RadPostAuth
 
@@ -80,6 +83,28 @@ def test_eap_tls_with_an_issued_certificate_then_refused_as_revoked_after_the_no
         assert (stored.reply, stored.reason) == ("Access-Reject", "certificate revoked"), radius.log[-40:]
 
 
+def test_an_expired_certificate_is_refused_with_its_reason(client, participant, device, radius_node, tmp_path):
+    node, token = radius_node
+    ca = CertificateAuthority.load()
+    then = timezone.now() - timedelta(days=10)
+    subject = authority.client_subject(ca.organisation, participant.name, device.mac)
+    key, certificate = authority.issue_client(ca.key(), ca.x509(), subject, then + timedelta(days=1), then)
+    (tmp_path / "client.p12").write_bytes(authority.pkcs12_bundle(key, certificate, ca.x509(), PASSWORD, "expired"))
+    tls = node_tls_files(client, node, token)
+    (tmp_path / "ca.pem").write_text(tls["ca.pem"])
+    network = "\n".join([
+        'key_mgmt=WPA-EAP', 'eap=TLS', 'identity="expired"', f'ca_cert="{tmp_path / "ca.pem"}"',
+        f'private_key="{tmp_path / "client.p12"}"', f'private_key_passwd="{PASSWORD}"',
+    ])
+
+    with running(tls) as radius:
+        refused = eapol_test(radius, SECRET, CALLED_STATION, network, tmp_path / "eapol.conf")
+
+    assert refused.returncode != 0 and "SUCCESS" not in refused.stdout
+    stored = RadPostAuth.objects.filter(username="expired").latest("id")
+    assert (stored.reply, stored.reason) == ("Access-Reject", "certificate expired"), radius.log[-40:]
+
+
 def test_peap_mschapv2_with_the_password_the_portal_made_accepted_and_a_wrong_one_refused(
         client, participant_client, participant, radius_node, tmp_path):
     node, token = radius_node
@@ -99,3 +124,9 @@ def test_peap_mschapv2_with_the_password_the_portal_made_accepted_and_a_wrong_on
         assert accepted.returncode == 0 and "SUCCESS" in accepted.stdout, accepted.stdout[-3000:] + "\n".join(radius.log[-60:])
         refused = eapol_test(radius, SECRET, CALLED_STATION, network(password[::-1]), tmp_path / "eapol.conf")
         assert refused.returncode != 0 and "SUCCESS" not in refused.stdout
+        # radcheck gives no NT-Password once the participant's event has ended.
+        participant.active_from = timezone.now() - timedelta(days=2)
+        participant.active_until = timezone.now() - timedelta(seconds=1)
+        participant.save()
+        ended = eapol_test(radius, SECRET, CALLED_STATION, network(password), tmp_path / "eapol.conf")
+        assert ended.returncode != 0 and "SUCCESS" not in ended.stdout
