@@ -11,10 +11,10 @@ from django.utils import timezone
 from opsconsole.certificates import authority
 from opsconsole.certificates.models import CertificateAuthority, IssuedCertificate
 from opsconsole.nodes.intents import build_intent
-from opsconsole.radius.models import Nas, RadiusService, RadPostAuth
+from opsconsole.radius.models import RadPostAuth
 
 from ..freeradius import eapol_test, running_freeradius
-from ..transition.conftest import make_node
+from ..radius.nodes import make_radius_node
 from .conftest import PASSWORD, issue_in_portal, open_bundle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,13 +26,7 @@ SERVER_NAME = "radius.camp.example"
 
 @pytest.fixture
 def radius_node(eap_ssid):
-    node = make_node("radius-1")
-    _secret, token = node.issue_credentials()
-    node.save()
-    RadiusService.objects.create(node=node, listen=["127.0.0.1"])
-    nas = Nas(pk=NAS_ID, name="ap eap", address="127.0.0.1")
-    nas.set_secret(SECRET)
-    nas.save()
+    node, token, nas = make_radius_node("radius-1", "ap eap", "127.0.0.1", SECRET, nas_id=NAS_ID, listen=["127.0.0.1"])
     nas.ssids.set([eap_ssid])
     return node, token
 

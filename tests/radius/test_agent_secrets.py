@@ -5,10 +5,10 @@ import stat
 import pytest
 
 from opsconsole.nodes.intents import build_intent
-from opsconsole.radius.models import Nas, RadiusService
+from opsconsole.radius.models import RadiusService
 
 from ..gateways.agent.conftest import NODE, agent_factory  # noqa: F401  (the fixture)
-from ..transition.conftest import make_node
+from .nodes import make_radius_node
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,15 +16,8 @@ SECRET = 'ap "17" shared secret'
 
 
 def radius_node(with_service: bool = True):
-    node = make_node(NODE)
-    _secret, token = node.issue_credentials()
-    node.save()
-    if with_service:
-        RadiusService.objects.create(node=node, listen=["::1"], auth_port=18112)
-    nas = Nas(name="ap-17", address="192.0.2.17")
-    nas.set_secret(SECRET)
-    nas.save()
-    return node, token, nas
+    return make_radius_node(NODE, "ap-17", "192.0.2.17", SECRET, with_service=with_service, listen=["::1"],
+                            auth_port=18112)
 
 
 def test_the_agent_writes_the_secrets_it_fetched_and_installs_the_configuration(live_server, agent_factory):  # noqa: F811

@@ -8,10 +8,11 @@ from gateways.render import render_intent
 from opsconsole.certificates.issuing import server_certificate
 from opsconsole.certificates.models import RevocationReason
 from opsconsole.nodes.intents import build_intent
-from opsconsole.radius.models import Nas, RadiusService
+from opsconsole.radius.models import Nas
 from opsconsole.radius.tasks import refresh_crl
 
 from ..transition.conftest import make_node
+from .nodes import make_radius_node
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +21,7 @@ SECRET = "ap-17-shared-secret"
 
 @pytest.fixture
 def radius_node(db):
-    node = make_node("radius-1")
-    _secret, token = node.issue_credentials()
-    node.save()
-    RadiusService.objects.create(node=node, listen=["::"])
-    nas = Nas(name="ap-17", address="192.0.2.17")
-    nas.set_secret(SECRET)
-    nas.save()
-    return node, token, nas
+    return make_radius_node("radius-1", "ap-17", "192.0.2.17", SECRET, listen=["::"])
 
 
 def test_the_intent_has_the_radius_role_with_its_clients_and_no_secret(radius_node):
