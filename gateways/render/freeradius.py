@@ -8,8 +8,9 @@ No secret is in the intent or in these files: NAS shared secrets and the databas
 `${opsconsole_secrets.<name>}` into a section the node keeps in `secrets_file` (written by the agent, mode 0600,
 outside the rendered tree); `render_secrets` gives that file's bytes. The eap module reads the server's key, its
 certificate, the CA and the CRL from `tls_dir` (TLS_FILES), which the agent writes with the secrets: the key is a
-secret, and the CRL changes with every revocation, which would otherwise make a new revision each time. Every value rendered here comes validated from
-the intent (addresses, ports, paths, identifiers); a NAS's name appears only inside a comment.
+secret, and the public files travel with it so that the agent always installs a matching set (a revocation or the
+day's CRL changes only `secrets_version` in the intent, never puts a CRL into a revision). Every value rendered here
+comes validated from the intent (addresses, ports, paths, identifiers); a NAS's name appears only inside a comment.
 """
 
 from __future__ import annotations
@@ -339,7 +340,8 @@ def _eap_module(intent: dict) -> str:
             "check_crl = yes",
             "cipher_list = \"DEFAULT\"",
             "tls_min_version = \"1.2\"",
-            "tls_max_version = \"1.3\"",
+            # Debian's choice: PEAP and TTLS over TLS 1.3 are not interoperable with every client yet.
+            "tls_max_version = \"1.2\"",
             ("cache", ["enable = no"]),
             ("verify", []),
         ]),
