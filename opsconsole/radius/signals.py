@@ -29,11 +29,10 @@ def radius_service_changed(sender, instance: RadiusService, raw: bool = False, *
 
 
 @receiver(post_save, sender=IssuedCertificate, dispatch_uid="radius-certificate-revoked")
-def certificate_changed(sender, instance: IssuedCertificate, raw: bool = False, **kwargs) -> None:
-    # The new CRL (or a new server certificate) reaches FreeRADIUS with the node's next intent.
-    if not raw:
-        reason = "certificate revoked" if instance.revoked_at else "certificate issued"
-        transaction.on_commit(lambda: mark_nodes_dirty(radius_nodes(), reason))
+def certificate_revoked(sender, instance: IssuedCertificate, raw: bool = False, **kwargs) -> None:
+    # The new CRL reaches FreeRADIUS with the node's next intent (its secrets version), before the next login.
+    if not raw and instance.revoked_at is not None:
+        transaction.on_commit(lambda: mark_nodes_dirty(radius_nodes(), "certificate revoked"))
 
 
 @receiver(m2m_changed, sender=Nas.ssids.through, dispatch_uid="radius-nas-ssids")
