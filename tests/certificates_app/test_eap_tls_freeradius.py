@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from cryptography import x509
+from django.test import Client
 from django.utils import timezone
 
 from opsconsole.certificates import authority
@@ -43,7 +44,7 @@ def running(tls: dict[str, str]):
 
 
 def test_eap_tls_with_an_issued_certificate_then_refused_as_revoked_after_the_nodes_new_crl(
-        client, participant_client, device, radius_node, tmp_path):
+        client, participant_client, helpdesk_user, device, radius_node, tmp_path):
     node, token = radius_node
     download = issue_in_portal(participant_client, device)
     identity = open_bundle(download).cert.certificate
@@ -75,6 +76,12 @@ def test_eap_tls_with_an_issued_certificate_then_refused_as_revoked_after_the_no
         assert refused.returncode != 0 and "SUCCESS" not in refused.stdout
         stored = RadPostAuth.objects.filter(username=device.mac).latest("id")
         assert (stored.reply, stored.reason) == ("Access-Reject", "certificate revoked"), radius.log[-40:]
+
+    helpdesk = Client()  # `client` is the participant's
+    helpdesk.force_login(helpdesk_user)
+    page = helpdesk.get(f"/registration/participants/{device.participant.pk}/").content.decode()
+    newest = re.findall(r"<tr><td>.*?</tr>", page[page.index("RADIUS answers"):], re.DOTALL)[0]
+    assert "certificate revoked" in newest and "rejected" in newest
 
 
 def test_an_expired_certificate_is_refused_with_its_reason(client, participant, device, radius_node, tmp_path):
