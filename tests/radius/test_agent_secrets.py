@@ -4,6 +4,7 @@ import stat
 
 import pytest
 
+from gateways.node_secrets import write_tls_files
 from opsconsole.nodes.intents import build_intent
 from opsconsole.radius.models import RadiusService
 
@@ -50,3 +51,14 @@ def test_without_the_secrets_nothing_is_applied(live_server, agent_factory):  # 
 
     assert response.status_code == 502 and "cannot fetch this node's secrets" in response.text
     assert not (agent.sandbox / "freeradius").exists()
+
+
+def test_tls_files_outside_the_eap_modules_names_are_refused_and_an_old_crl_is_removed(tmp_path):
+    with pytest.raises(ValueError, match="not a file of the eap module"):
+        write_tls_files(tmp_path, {"../radiusd.conf": "x"})
+    write_tls_files(tmp_path, {"ca.pem": "CA", "ca/0123abcd.0": "CA", "ca/0123abcd.r0": "CRL 1"})
+
+    write_tls_files(tmp_path, {"ca.pem": "CA2", "ca/89abcdef.0": "CA2", "ca/89abcdef.r0": "CRL 2"})
+
+    assert sorted(path.name for path in (tmp_path / "ca").iterdir()) == ["89abcdef.0", "89abcdef.r0"]
+    assert not (tmp_path.parent / "radiusd.conf").exists()
