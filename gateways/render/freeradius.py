@@ -45,6 +45,7 @@ REASON_UNKNOWN_NAS = "unknown NAS"
 REASON_NOT_REGISTERED = "MAC not registered"
 REASON_EXPIRED = "registration expired"
 REASON_WRONG_SSID = "registered, but not for this SSID"
+REASON_EAP_NOT_OFFERED = "EAP is not offered on this SSID"
 REASON_REVOKED = "certificate revoked"
 REASON_CERTIFICATE_EXPIRED = "certificate expired"
 # The files the agent writes into tls_dir (the console's opsconsole.certificates.issuing.radius_tls_files): the
@@ -154,7 +155,8 @@ def _listen(port: int, addresses: list[str]) -> list[Section]:
 
 _DEFAULT_SITE: list[Section] = [
     # MAC authentication is for requests without EAP; an EAP conversation is decided by the eap module alone.
-    ("authorize", ["preprocess", ("if (!&EAP-Message)", ["opsconsole_mac_auth"]), ("eap", ["ok = return"])]),
+    ("authorize", ["preprocess", ("if (!&EAP-Message)", ["opsconsole_mac_auth"]), ("else", ["opsconsole_eap_ssid"]),
+                   ("eap", ["ok = return"])]),
     ("authenticate", [("Auth-Type eap", ["eap"])]),
     ("post-auth", ["sql", ("Post-Auth-Type REJECT", ["opsconsole_tls_reason", "sql", "attr_filter.access_reject",
                                                       "eap"])]),
@@ -258,12 +260,20 @@ def _sql_module(intent: dict, role: dict) -> str:
     ])
 
 
-def _refuse(reason: str) -> list[str]:
-    return ["\t\t\tupdate control {", f'\t\t\t\t&Tmp-String-9 := "{reason}"', "\t\t\t}", "\t\t\treject"]
+def _refuse(reason: str, depth: int = 3) -> list[str]:
+    return _lines([("update control", [f'&Tmp-String-9 := "{reason}"']), "reject"], depth)
+
+
+_SSID_HEX = "%{request:Tmp-String-1}"
+
+
+def _not_offered(authentication: str) -> str:
+    """The condition: the plan's SSID of this request (opsconsole_ssid) does not use AUTHENTICATION."""
+    return f"\"%{{sql:SELECT authentication FROM radius_ssid WHERE essid_hex = '{_SSID_HEX}'}}\" != \"{authentication}\""
 
 
 def _policy(intent: dict) -> str:
-    ssid = "%{request:Tmp-String-1}"
+    ssid = _SSID_HEX
     return joined(header(intent, "radius") + [
         "# MAC authentication: the decision with a plain reason (control:Tmp-String-9, stored in radpostauth).",
         "# control:Tmp-String-0 is the MAC in the console's form aa:bb:cc:dd:ee:ff, request:Tmp-String-1 the SSID",
@@ -273,21 +283,11 @@ def _policy(intent: dict) -> str:
         "\t\tupdate control {",
         '\t\t\t&Tmp-String-0 := "%{tolower:%{1}:%{2}:%{3}:%{4}:%{5}:%{6}}"',
         "\t\t}",
-        f"\t\tif (&Called-Station-Id =~ /^{CALLED_STATION_PATTERN}$/i) {{",
-        "\t\t\tupdate request {",
-        '\t\t\t\t&Called-Station-SSID := "%{2}"',
-        "\t\t\t}",
-        "\t\t\tupdate request {",
-        '\t\t\t\t&Tmp-String-1 := "%{hex:&Called-Station-SSID}"',
-        "\t\t\t}",
-        "\t\t}",
-        f"\t\tif (\"%{{sql:SELECT authentication FROM radius_ssid WHERE essid_hex = '{ssid}'}}\" != \"mac-auth\") {{",
+        "\t\topsconsole_ssid",
+        f"\t\tif ({_not_offered('mac-auth')}) {{",
         *_refuse(REASON_NOT_OFFERED),
         "\t\t}",
-        "\t\tif (\"%{sql:SELECT COUNT(*) FROM radius_nas_ssid "
-        f"WHERE client = '%{{client:shortname}}' AND essid_hex = '{ssid}'}}\" == 0) {{",
-        *_refuse(REASON_UNKNOWN_NAS),
-        "\t\t}",
+        "\t\topsconsole_nas_serves_ssid",
         "\t\tupdate control {",
         "\t\t\t&Tmp-String-2 := \"%{sql:SELECT expired FROM radius_device WHERE mac = '%{control:Tmp-String-0}'}\"",
         "\t\t}",
@@ -303,6 +303,34 @@ def _policy(intent: dict) -> str:
         *_refuse(REASON_WRONG_SSID),
         "\t\t}",
         "\t\treturn",
+        "\t}",
+        "}",
+        "",
+        "# EAP (EAP-TLS, and PEAP-MSCHAPv2 for the Wi-Fi passwords) only on an EAP SSID, from a NAS that serves it.",
+        "opsconsole_eap_ssid {",
+        "\topsconsole_ssid",
+        f"\tif ({_not_offered('wpa2-eap-tls')}) {{",
+        *_refuse(REASON_EAP_NOT_OFFERED, 2),
+        "\t}",
+        "\topsconsole_nas_serves_ssid",
+        "}",
+        "",
+        "# The SSID from Called-Station-Id (BSSID:SSID) into Called-Station-SSID and, in hex, request:Tmp-String-1.",
+        "opsconsole_ssid {",
+        f"\tif (&Called-Station-Id =~ /^{CALLED_STATION_PATTERN}$/i) {{",
+        "\t\tupdate request {",
+        '\t\t\t&Called-Station-SSID := "%{2}"',
+        "\t\t}",
+        "\t\tupdate request {",
+        '\t\t\t&Tmp-String-1 := "%{hex:&Called-Station-SSID}"',
+        "\t\t}",
+        "\t}",
+        "}",
+        "",
+        "opsconsole_nas_serves_ssid {",
+        "\tif (\"%{sql:SELECT COUNT(*) FROM radius_nas_ssid "
+        f"WHERE client = '%{{client:shortname}}' AND essid_hex = '{ssid}'}}\" == 0) {{",
+        *_refuse(REASON_UNKNOWN_NAS, 2),
         "\t}",
         "}",
         "",

@@ -12,6 +12,8 @@ from django.utils import timezone
 from opsconsole.certificates import authority
 from opsconsole.certificates.models import CertificateAuthority, IssuedCertificate
 from opsconsole.nodes.intents import build_intent
+from opsconsole.plan.choices import Authentication
+from opsconsole.plan.models import Ssid
 from opsconsole.radius.models import RadPostAuth
 
 from ..freeradius import eapol_test, running_freeradius
@@ -106,8 +108,8 @@ def test_an_expired_certificate_is_refused_with_its_reason(client, participant, 
     assert (stored.reply, stored.reason) == ("Access-Reject", "certificate expired"), radius.log[-40:]
 
 
-def test_peap_mschapv2_with_the_password_the_portal_made_accepted_and_a_wrong_one_refused(
-        client, participant_client, participant, radius_node, tmp_path):
+def test_peap_mschapv2_with_the_portal_password_accepted_and_refused_when_wrong_or_not_offered(
+        client, participant_client, participant, eap_ssid, radius_node, tmp_path):
     node, token = radius_node
     page = participant_client.post("/portal/certificates/wifi-password/").content.decode()
     username, password = re.findall(r"<dt>(?:Identity \(user name\)|Password)</dt><dd><code>([^<]+)</code>", page)
@@ -125,6 +127,14 @@ def test_peap_mschapv2_with_the_password_the_portal_made_accepted_and_a_wrong_on
         assert accepted.returncode == 0 and "SUCCESS" in accepted.stdout, accepted.stdout[-3000:] + "\n".join(radius.log[-60:])
         refused = eapol_test(radius, SECRET, CALLED_STATION, network(password[::-1]), tmp_path / "eapol.conf")
         assert refused.returncode != 0 and "SUCCESS" not in refused.stdout
+        # EAP only on an EAP SSID of the plan, and only from a NAS that serves it.
+        Ssid.objects.create(essid="widecamp-a", bands=["5GHz"], authentication=Authentication.EAP_TLS,
+                            vlan=eap_ssid.vlan)
+        for ssid, reason in (("camp-nowep", "EAP is not offered on this SSID"), ("widecamp-a", "unknown NAS")):
+            elsewhere = eapol_test(radius, SECRET, f"02-00-5E-10-00-01:{ssid}", network(password), tmp_path / "eapol.conf")
+            assert elsewhere.returncode != 0 and "SUCCESS" not in elsewhere.stdout
+            stored = RadPostAuth.objects.filter(username="anonymous").latest("id")
+            assert (stored.reply, stored.reason, stored.ssid) == ("Access-Reject", reason, ssid)
         # radcheck gives no NT-Password once the participant's event has ended.
         participant.active_from = timezone.now() - timedelta(days=2)
         participant.active_until = timezone.now() - timedelta(seconds=1)
