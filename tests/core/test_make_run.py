@@ -36,6 +36,14 @@ def test_redis_missing_is_one_plain_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def answers(url: str) -> bool:
+    try:
+        httpx.get(url, timeout=5)
+    except httpx.TransportError:
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def make_run(tmp_path: Path, env: dict) -> Iterator[tuple[str, str]]:
     """The console started as `make run` starts it; yields its URL and output once it is up, then sends it Ctrl-C and
@@ -49,6 +57,11 @@ def make_run(tmp_path: Path, env: dict) -> Iterator[tuple[str, str]]:
         while "Console: " not in (tmp_path / "run.log").read_text():
             assert console.poll() is None, (tmp_path / "run.log").read_text()
             assert time.monotonic() < deadline, "the console did not start"
+            time.sleep(0.5)
+        # The announcement comes a few seconds after the start; on a loaded machine the web may still be starting.
+        while not answers(f"http://127.0.0.1:{port}/login/"):
+            assert console.poll() is None, (tmp_path / "run.log").read_text()
+            assert time.monotonic() < deadline, "the web process did not answer"
             time.sleep(0.5)
         yield f"http://127.0.0.1:{port}", (tmp_path / "run.log").read_text()
     finally:
