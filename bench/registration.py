@@ -59,9 +59,9 @@ def device_mac(number: int) -> str:
 
 
 @contextlib.contextmanager
-def postgres_database() -> Iterator[str]:
+def postgres_database(prefix: str = "regbench") -> Iterator[str]:
     """A fresh database, dropped (connections and all) on the way out."""
-    name = f"regbench_{secrets.token_hex(4)}"
+    name = f"{prefix}_{secrets.token_hex(4)}"
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:

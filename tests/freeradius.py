@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from gateways.intent import validate_intent
 from gateways.local_radius import local_paths, prepare
@@ -80,9 +80,13 @@ class RunningRadius:
 
 @contextlib.contextmanager
 def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], database_password: str = "",
-                       tls: dict[str, str] | None = None) -> Iterator[RunningRadius]:
+                       tls: dict[str, str] | None = None,
+                       adjust: Callable[[Path], None] | None = None) -> Iterator[RunningRadius]:
     """FreeRADIUS on the rendered configuration, with the node's TLS files TLS (from the console's secrets API) or
-    Debian's self-signed stand-ins; stopped afterwards."""
+    Debian's self-signed stand-ins; stopped afterwards.
+
+    ADJUST, if given, may change the configuration directory (raddb) before the server starts (bench/radius.py's
+    files-module baseline)."""
     with tempfile.TemporaryDirectory(prefix="freeradius-test-") as name:
         directory = Path(name)
         auth_port, inner_port = free_port(), free_port()
@@ -90,8 +94,10 @@ def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], databas
             inner_port = free_port()
         secrets = {"nas": {str(nas): secret for nas, secret in nas_secrets.items()},
                    "database_password": database_password, "tls": tls or stand_in_tls()}
-        prepare(radius_intent(directory, clients, auth_port, inner_port), secrets)
-        radius = RunningRadius(directory / "raddb", auth_port)
+        config_dir = prepare(radius_intent(directory, clients, auth_port, inner_port), secrets)
+        if adjust is not None:
+            adjust(config_dir)
+        radius = RunningRadius(config_dir, auth_port)
         radius.start()
         try:
             yield radius

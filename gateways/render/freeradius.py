@@ -28,6 +28,9 @@ from gateways.render.common import RenderedFile, comment_text, header, joined
 ROOT = "freeradius"
 DEBIAN_LAYOUT = Path("/etc/freeradius/3.0")
 CHECK_TIMEOUT_SECONDS = 30
+# FreeRADIUS's worker threads, and as many sql connections: a thread that finds the pool empty gets no database
+# answer, and the policy would reject a registered device.
+THREADS = 32
 DATABASE_PASSWORD = "database_password"
 SECRETS_SECTION = "opsconsole_secrets"
 # The line of radiusd.conf naming the secrets file: the off-node check points it at stand-in secrets.
@@ -123,8 +126,8 @@ def _radiusd(intent: dict, role: dict) -> str:
             "# The server's key and certificate, the CA and its CRL (eap module): written by the agent with the secrets.",
             f"opsconsole_tls_dir = {role['tls_dir']}",
             "$INCLUDE clients.conf",
-            ("thread pool", ["start_servers = 5", "max_servers = 32", "min_spare_servers = 3", "max_spare_servers = 10",
-                             "max_requests_per_server = 0", "auto_limit_acct = no"]),
+            ("thread pool", ["start_servers = 5", f"max_servers = {THREADS}", "min_spare_servers = 3",
+                             "max_spare_servers = 10", "max_requests_per_server = 0", "auto_limit_acct = no"]),
             ("modules", ["$INCLUDE mods-enabled/"]),
             ("instantiate", []),
             ("policy", ["$INCLUDE policy.d/"]),
@@ -246,8 +249,8 @@ _QUERIES = [
 ]
 
 
-_POOL: Section = ("pool", ["start = 1", "min = 1", "max = 16", "spare = 4", "uses = 0", "retry_delay = 5", "lifetime = 0",
-                          "idle_timeout = 60"])
+_POOL: Section = ("pool", ["start = 1", "min = 1", f"max = {THREADS}", "spare = 4", "uses = 0", "retry_delay = 5",
+                          "lifetime = 0", "idle_timeout = 60"])
 
 
 def _sql_module(intent: dict, role: dict) -> str:
@@ -288,17 +291,15 @@ def _policy(intent: dict) -> str:
         *_refuse(REASON_NOT_OFFERED),
         "\t\t}",
         "\t\topsconsole_nas_serves_ssid",
-        "\t\tupdate control {",
-        "\t\t\t&Tmp-String-2 := \"%{sql:SELECT expired FROM radius_device WHERE mac = '%{control:Tmp-String-0}'}\"",
-        "\t\t}",
-        '\t\tif (&control:Tmp-String-2 != "0" && &control:Tmp-String-2 != "1") {',
+        # radcheck gives a registered, unexpired device Auth-Type := Accept, the SSID's group the VLAN attributes.
+        "\t\tsql",
+        # Only a refused device costs the query for its reason: the accepted one is the common, timed case.
+        "\t\tif (!&control:Auth-Type) {",
+        "\t\t\tif (\"%{sql:SELECT expired FROM radius_device WHERE mac = '%{control:Tmp-String-0}'}\" == \"1\") {",
+        *_refuse(REASON_EXPIRED, 4),
+        "\t\t\t}",
         *_refuse(REASON_NOT_REGISTERED),
         "\t\t}",
-        '\t\tif (&control:Tmp-String-2 == "1") {',
-        *_refuse(REASON_EXPIRED),
-        "\t\t}",
-        # radcheck gives a registered device Auth-Type := Accept, the SSID's group the VLAN attributes.
-        "\t\tsql",
         "\t\tif (!&reply:Tunnel-Private-Group-Id) {",
         *_refuse(REASON_WRONG_SSID),
         "\t\t}",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from opsconsole.audit.trail import audited
 from opsconsole.plan.choices import Allocation, Authentication
 from opsconsole.plan.models import Vlan
+from opsconsole.transition.validators import validate_interface
 
 from .mac import MacError, hex_digits, normalise_mac
 
@@ -232,13 +233,29 @@ class Device(models.Model):
         return DeviceState.REGISTERED
 
 
+def validate_interface_map(value) -> None:
+    """{"VLAN id": "interface name", ...}: the Kea intent is built from it, so a bad map is refused where it is saved."""
+    if not isinstance(value, dict):
+        raise ValidationError(_('Give an object of VLAN id to interface name, e.g. {"40": "eth0.40"}.'))
+    for vid, interface in value.items():
+        if not (vid.isascii() and vid.isdigit() and 1 <= int(vid) <= 4094):
+            raise ValidationError(_("%(vid)s is not a VLAN id (1-4094)."), params={"vid": vid})
+        if not isinstance(interface, str):
+            raise ValidationError(_("%(value)s is not an interface name."), params={"value": interface})
+        try:
+            validate_interface(interface)
+        except ValidationError:
+            raise ValidationError(_("%(value)s is not an interface name (letters, digits, _ . -, at most 15)."),
+                                  params={"value": interface}) from None
+
+
 @audited()
 class DhcpService(models.Model):
     """Makes a gateway node the DHCP node: which interface serves each VLAN, and where Kea keeps its sockets and leases."""
 
     node = models.OneToOneField("nodes.GatewayNode", verbose_name=_("node"), on_delete=models.CASCADE, related_name="dhcp_service")
     interfaces = models.JSONField(
-        _("interface per VLAN"), default=dict,
+        _("interface per VLAN"), default=dict, validators=[validate_interface_map],
         help_text=_('VLAN id to interface name, e.g. {"40": "eth0.40"}; VLANs not listed are not served.'),
     )
     control_socket4 = models.CharField(_("DHCPv4 control socket"), max_length=200, default="/run/kea/kea4-ctrl-socket")
