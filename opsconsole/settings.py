@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "opsconsole.registration",
     "opsconsole.certificates",
     "opsconsole.radius",
+    "opsconsole.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,7 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-nodes": {"task": "opsconsole.nodes.tasks.reconcile_nodes", "schedule": RECONCILE_SECONDS},
     "expire-registrations": {"task": "opsconsole.registration.tasks.expire_registrations", "schedule": 60.0},
     "revoke-certificates-of-ended-events": {"task": "opsconsole.certificates.tasks.revoke_certificates_of_ended_events", "schedule": 300.0},
+    "roll-up-monitoring-samples": {"task": "opsconsole.monitoring.tasks.roll_up_and_prune", "schedule": 60.0},
 }
 
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given

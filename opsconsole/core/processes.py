@@ -14,7 +14,7 @@ class ProcessSpec:
 
 
 def console_processes(python: str, host: str, port: int, var_dir: str) -> list[ProcessSpec]:
-    """The web, worker and beat processes; docker-compose.yml runs the very same commands.
+    """The web, worker, beat and SNMP poller processes; docker-compose.yml runs the very same commands.
 
     Request logs go to a file and Celery logs warnings only, so the terminal shows what needs a person.
     """
@@ -24,6 +24,7 @@ def console_processes(python: str, host: str, port: int, var_dir: str) -> list[P
         ProcessSpec("worker", [python, "-m", "celery", "-A", "opsconsole", "worker", "-l", "warning", "-c", "2"]),
         ProcessSpec("beat", [python, "-m", "celery", "-A", "opsconsole", "beat", "-l", "warning",
                              "-s", f"{var_dir}/celerybeat-schedule"]),
+        ProcessSpec("snmp-poller", [python, "manage.py", "snmp_poller"]),
     ]
 
 
