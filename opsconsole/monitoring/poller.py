@@ -1,8 +1,8 @@
 """The SNMP poller: one asyncio process polls every device concurrently, each within its own time budget.
 
 Why one long-lived asyncio poller rather than one Celery task per device: a poll is almost all waiting on UDP.
-One event loop keeps hundreds of polls in flight at once with one socket and one SNMP engine (its USM keys,
-engine ids and message ids reused across cycles), and it keeps the previous reading of every device in memory,
+One event loop keeps hundreds of polls in flight at once with one socket and one SNMP engine per credential set
+(its localized USM keys and the devices' engine ids kept across cycles), and it keeps the previous reading of every device in memory,
 which is what a rate needs. A Celery task per device and cycle would pay a broker round trip, a worker slot and a
 fresh SNMP engine for a few milliseconds of work, tie up the two worker processes that pushes need, and still need
 somewhere to keep the previous counters; a dead device would hold a worker for its whole timeout.
@@ -56,6 +56,30 @@ def v2c(community: str) -> CommunityData:
 def v3(user: str, auth_protocol: str, auth_key: str, priv_protocol: str, priv_key: str) -> UsmUserData:
     return UsmUserData(user, auth_key or None, priv_key or None, authProtocol=AUTH_PROTOCOLS[auth_protocol],
                        privProtocol=PRIV_PROTOCOLS[priv_protocol])
+
+
+class Engines:
+    """SNMP engines by SNMPv3 credentials: every v2c device and every v3 device with the same user and keys share one.
+
+    A pysnmp engine holds one key set per v3 user name and re-keys it whenever a request names other keys, so two
+    devices with the same user name and different keys, polled at once, would use each other's keys.
+    """
+
+    def __init__(self):
+        self._engines: dict[tuple, SnmpEngine] = {}
+
+    def __call__(self, auth: CommunityData | UsmUserData) -> SnmpEngine:
+        key = () if isinstance(auth, CommunityData) else (
+            auth.userName, auth.authentication_protocol, auth.authentication_key, auth.privacy_protocol,
+            auth.privacy_key)
+        if key not in self._engines:
+            self._engines[key] = SnmpEngine()
+        return self._engines[key]
+
+    def close(self) -> None:
+        for engine in self._engines.values():
+            engine.close_dispatcher()
+        self._engines.clear()
 
 
 def _checked(answer) -> tuple:
@@ -122,13 +146,13 @@ async def read_device(engine: SnmpEngine, target: Target, timeout: float) -> Rea
                    tables=tables)
 
 
-async def poll(engine: SnmpEngine, target: Target, budget: float, slots: asyncio.Semaphore) -> Outcome:
+async def poll(engines: Engines, target: Target, budget: float, slots: asyncio.Semaphore) -> Outcome:
     """Poll one device; whatever goes wrong (no answer, a refusal, the budget spent) becomes the outcome's error."""
     async with slots:
         started = time.monotonic()
         try:
             # Each request may wait half the budget: a device that answers slowly still fits a walk of two rounds.
-            reading = await asyncio.wait_for(read_device(engine, target, timeout=budget / 2), budget)
+            reading = await asyncio.wait_for(read_device(engines(target.auth), target, timeout=budget / 2), budget)
         except TimeoutError:
             return Outcome(target.device_id, None, f"no complete answer within {budget:g} s",
                            time.monotonic() - started)
@@ -137,7 +161,7 @@ async def poll(engine: SnmpEngine, target: Target, budget: float, slots: asyncio
         return Outcome(target.device_id, reading, "", time.monotonic() - started)
 
 
-async def poll_all(engine: SnmpEngine, targets: list[Target], budget: float, concurrency: int) -> list[Outcome]:
+async def poll_all(engines: Engines, targets: list[Target], budget: float, concurrency: int) -> list[Outcome]:
     """One task per device, at most `concurrency` in flight; the slowest device costs at most `budget`."""
     slots = asyncio.Semaphore(concurrency)
-    return list(await asyncio.gather(*(poll(engine, target, budget, slots) for target in targets)))
+    return list(await asyncio.gather(*(poll(engines, target, budget, slots) for target in targets)))

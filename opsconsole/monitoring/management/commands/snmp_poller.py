@@ -7,10 +7,9 @@ from asgiref.sync import sync_to_async
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import timezone
-from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
 
 from opsconsole.monitoring import store
-from opsconsole.monitoring.poller import poll_all
+from opsconsole.monitoring.poller import Engines, poll_all
 from opsconsole.monitoring.readings import Reading
 
 log = logging.getLogger("opsconsole.monitoring.poller")
@@ -31,7 +30,7 @@ class Command(BaseCommand):
         asyncio.run(self.run(interval, budget, concurrency, cycles))
 
     async def run(self, interval: float, budget: float, concurrency: int, cycles: int) -> None:
-        engine = SnmpEngine()
+        engines = Engines()
         previous: dict[int, Reading] = {}
         cycle = 0
         try:
@@ -39,7 +38,7 @@ class Command(BaseCommand):
                 cycle += 1
                 started, at = time.monotonic(), timezone.now()
                 try:
-                    outcomes = await poll_all(engine, await sync_to_async(store.targets)(), budget, concurrency)
+                    outcomes = await poll_all(engines, await sync_to_async(store.targets)(), budget, concurrency)
                     summary = await sync_to_async(store.record_cycle)(outcomes, previous, at)
                 except DatabaseError as exc:
                     # The database comes back; the poller keeps its previous readings meanwhile.
@@ -51,4 +50,4 @@ class Command(BaseCommand):
                 if not cycles or cycle < cycles:
                     await asyncio.sleep(max(0.0, started + interval - time.monotonic()))
         finally:
-            engine.close_dispatcher()
+            engines.close()
