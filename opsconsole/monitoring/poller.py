@@ -102,7 +102,7 @@ async def walk_columns(engine: SnmpEngine, auth, transport, columns: list[str]) 
     while cursors:
         asked = list(cursors)
         var_binds = _checked(await bulk_cmd(engine, auth, transport, ContextData(), 0, MAX_REPETITIONS,
-                                            *(ObjectType(ObjectIdentity(cursors[c])) for c in asked)))
+                                            *(ObjectType(ObjectIdentity(cursors[c])) for c in asked), lookupMib=False))
         ended: set[str] = set()
         advanced: set[str] = set()
         for position, (name, value) in enumerate(var_binds):
@@ -131,7 +131,7 @@ def whole_number(value) -> int | None:
 async def read_device(engine: SnmpEngine, target: Target, timeout: float) -> Reading:
     transport = await UdpTransportTarget.create((target.address, target.port), timeout=timeout, retries=0)
     ((_, uptime),) = _checked(await get_cmd(engine, target.auth, transport, ContextData(),
-                                            ObjectType(ObjectIdentity(SYS_UPTIME))))
+                                            ObjectType(ObjectIdentity(SYS_UPTIME)), lookupMib=False))
     if isinstance(uptime, (NoSuchObject, NoSuchInstance)):
         raise SnmpError("no sysUpTime")
     taken_at = time.monotonic()
