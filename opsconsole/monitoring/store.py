@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, Max, Min
 from django.db.models.functions import TruncMinute
 
 from . import poller
+from .live import broadcast_polls
 from .models import VENDOR_DIR, MinuteRollup, Sample, Series, SnmpDevice
 from .readings import Reading, VendorTable, load_vendor_tables, samples
 
@@ -56,22 +57,28 @@ def series_ids(device_id: int, keys: list[str]) -> dict[str, int]:
 
 @transaction.atomic
 def record_cycle(outcomes: list[poller.Outcome], previous: dict[int, Reading], at: datetime) -> CycleSummary:
-    """Store one cycle's samples stamped `at` and each device's state; `previous` is updated for the next cycle."""
-    rows = []
+    """Store one cycle's samples stamped `at` and each device's state, and broadcast them once committed;
+    `previous` is updated for the next cycle."""
+    rows, deltas = [], []
     for outcome in outcomes:
         if outcome.reading is None:
             SnmpDevice.objects.filter(pk=outcome.device_id).update(
                 state=SnmpDevice.State.UNREACHABLE, last_polled_at=at, last_error=outcome.error[:200])
+            deltas.append({"device": outcome.device_id, "state": SnmpDevice.State.UNREACHABLE.value,
+                           "at": at.timestamp(), "values": {}})
             continue
         values = samples(previous.get(outcome.device_id), outcome.reading)
         previous[outcome.device_id] = outcome.reading
         ids = series_ids(outcome.device_id, [key for key, _ in values])
         rows.extend(Sample(series_id=ids[key], at=at, value=value) for key, value in values)
+        deltas.append({"device": outcome.device_id, "state": SnmpDevice.State.UP.value, "at": at.timestamp(),
+                       "values": dict(values)})
     answered = [outcome.device_id for outcome in outcomes if outcome.reading is not None]
     SnmpDevice.objects.filter(pk__in=answered).update(state=SnmpDevice.State.UP, last_polled_at=at, last_error="")
     Sample.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     for gone in previous.keys() - {outcome.device_id for outcome in outcomes}:
         del previous[gone]
+    broadcast_polls(deltas)
     return CycleSummary(len(outcomes), len(answered), len(outcomes) - len(answered), len(rows))
 
 

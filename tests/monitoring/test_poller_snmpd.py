@@ -44,13 +44,14 @@ def test_the_poller_walks_interfaces_and_a_vendor_table_and_a_dead_device_costs_
     assert second[1].reading.tables["ticks"][TICKS_ROW] >= first[1].reading.tables["ticks"][TICKS_ROW] >= 1
     for outcome in (first[0], second[0]):
         # The budget is asyncio's wait_for: it ends the poll on time unless the loop itself is starved (loaded CI).
-        assert outcome.reading is None and outcome.error and outcome.seconds <= 1.5
+        assert outcome.reading is None and outcome.error and outcome.seconds <= 2
 
 
 def test_snmpv3_devices_with_one_user_name_and_different_keys_each_use_their_own_keys(snmpd):
     target = Target(1, "127.0.0.1", snmpd.port, v3(V3_USER, "sha", V3_AUTH_KEY, "aes", V3_PRIV_KEY))
     wrong = Target(2, "127.0.0.1", snmpd.port, v3(V3_USER, "sha", "not-the-auth-key", "aes", V3_PRIV_KEY))
-    for good, bad in asyncio.run(poll_twice([target, wrong], budget=1.0)):
+    # SNMPv3 costs an engine discovery round trip and pure-Python crypto: a roomier budget on a loaded machine.
+    for good, bad in asyncio.run(poll_twice([target, wrong], budget=3.0)):
         assert good.reading.uptime_ticks > 0 and good.reading.interfaces
         assert bad.reading is None and bad.error
 
@@ -71,20 +72,20 @@ def test_the_poller_command_stores_rates_of_lo_and_marks_a_dead_device_unreachab
     caplog.set_level("INFO", logger="opsconsole.monitoring.poller")
 
     # snmpd caches its interface counters for a few seconds: cycles closer than that would see no change on lo.
-    call_command("snmp_poller", interval=4, budget=1, cycles=2)
+    call_command("snmp_poller", interval=5, budget=2, cycles=2)
 
     lines = [record.getMessage() for record in caplog.records if record.name == "opsconsole.monitoring.poller"]
     assert len(lines) == 2, lines
     for line in lines:
         cycle = re.fullmatch(r"cycle \d: 3 devices, 2 answered, 1 unreachable, (\d+) samples in ([\d.]+) s", line)
-        assert cycle and float(cycle[2]) < 2, line  # the dead device's budget bounds the cycle
+        assert cycle and float(cycle[2]) < 4, line  # the dead device's budget bounds the cycle
     for switch in (live, live_v3, dead):
         switch.refresh_from_db()
     assert live.state == live_v3.state == SnmpDevice.State.UP
     assert dead.state == SnmpDevice.State.UNREACHABLE and dead.last_error
 
     stamps = sorted(set(Sample.objects.filter(series__device=live).values_list("at", flat=True)))
-    assert len(stamps) == 2 and 3.8 <= (stamps[1] - stamps[0]).total_seconds() <= 4.5  # polled on time
+    assert len(stamps) == 2 and 4.8 <= (stamps[1] - stamps[0]).total_seconds() <= 5.5  # polled on time
     # The polls themselves cross lo, so its input counter moved between the two cycles.
     rate = Sample.objects.get(series__device=live, series__key="if:lo:in-bps")
     assert rate.value > 0 and rate.at == stamps[1]

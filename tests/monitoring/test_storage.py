@@ -85,3 +85,28 @@ def test_a_cycle_stores_samples_and_marks_who_answered():
     assert (alive.state, dead.state) == (SnmpDevice.State.UP, SnmpDevice.State.UNREACHABLE)
     assert dead.last_error == "No SNMP response received before timeout" and dead.last_polled_at == NOON
     assert set(previous) == {alive.pk}
+
+
+def test_each_poll_result_reaches_the_monitoring_group_after_commit(django_capture_on_commit_callbacks):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    alive, dead = device("core-sw1"), device("edge-ap7")
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)("monitoring", channel)
+    interfaces = {"1": Interface(name="eth0", in_octets=0, out_octets=0, speed_mbps=None, up=False)}
+    with django_capture_on_commit_callbacks(execute=True) as on_commit:
+        store.record_cycle([Outcome(alive.pk, Reading(0.0, 100, interfaces)), Outcome(dead.pk, None, "timeout")],
+                           {}, NOON)
+    assert len(on_commit) == 1  # sent once the cycle's transaction commits, never before
+
+    async def two_messages():
+        # One event loop for both: the layer buffers a process's channels per loop.
+        return [await layer.receive(channel), await layer.receive(channel)]
+
+    first, second = async_to_sync(two_messages)()
+    assert first == {"type": "monitoring.poll", "device": alive.pk, "state": "up", "at": NOON.timestamp(),
+                     "values": {"uptime-s": 1.0, "if:eth0:up": 0.0}}
+    assert second == {"type": "monitoring.poll", "device": dead.pk, "state": "unreachable", "at": NOON.timestamp(),
+                      "values": {}}

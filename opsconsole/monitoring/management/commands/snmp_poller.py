@@ -5,7 +5,6 @@ import time
 
 from asgiref.sync import sync_to_async
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
 from django.utils import timezone
 
 from opsconsole.monitoring import store
@@ -40,13 +39,14 @@ class Command(BaseCommand):
                 try:
                     outcomes = await poll_all(engines, await sync_to_async(store.targets)(), budget, concurrency)
                     summary = await sync_to_async(store.record_cycle)(outcomes, previous, at)
-                except DatabaseError as exc:
-                    # The database comes back; the poller keeps its previous readings meanwhile.
-                    log.error("cycle %d: database unavailable: %s", cycle, exc)
+                except Exception as exc:  # noqa: BLE001
+                    # The database or Redis comes back; the poller keeps its previous readings meanwhile.
+                    log.error("cycle %d failed: %s", cycle, exc)
                 else:
-                    log.info("cycle %d: %d devices, %d answered, %d unreachable, %d samples in %.2f s", cycle,
-                             summary.devices, summary.answered, summary.unreachable, summary.samples,
-                             time.monotonic() - started)
+                    if summary.devices:  # an empty inventory would only add a line to make run's terminal every cycle
+                        log.info("cycle %d: %d devices, %d answered, %d unreachable, %d samples in %.2f s", cycle,
+                                 summary.devices, summary.answered, summary.unreachable, summary.samples,
+                                 time.monotonic() - started)
                 if not cycles or cycle < cycles:
                     await asyncio.sleep(max(0.0, started + interval - time.monotonic()))
         finally:
