@@ -13,6 +13,7 @@ from typing import Iterator
 
 from gateways.intent import validate_intent
 from gateways.render.freeradius import overlay_debian_layout, render_freeradius, render_secrets
+from opsconsole.core.processes import terminate
 from opsconsole.radius.intents import database_connection
 
 from .gateways.render.conftest import write
@@ -70,12 +71,7 @@ def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], databas
                     raise RuntimeError("FreeRADIUS did not start:\n" + "\n".join(log[-40:]))
             yield RunningRadius(auth_port, log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            terminate(process)
             reader.join(timeout=5)
 
 

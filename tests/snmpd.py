@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from opsconsole.core.processes import terminate
+
 COMMUNITY = "opsconsole-test"
 V3_USER, V3_AUTH_KEY, V3_PRIV_KEY = "noc-poller", "auth-key-for-tests", "priv-key-for-tests"
 SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
@@ -64,9 +66,4 @@ def running_snmpd(directory: Path):
             time.sleep(0.1)
         yield Snmpd(port=port, directory=directory)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        terminate(process, grace_seconds=5)

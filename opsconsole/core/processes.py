@@ -28,6 +28,16 @@ def console_processes(python: str, host: str, port: int, var_dir: str) -> list[P
     ]
 
 
+def terminate(process: subprocess.Popen, grace_seconds: float = 10) -> None:
+    """SIGTERM, and SIGKILL if it has not ended within the grace period; returns once it is gone."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class ProcessGroup:
     def __init__(self, specs: list[ProcessSpec], env: dict[str, str] | None = None):
         self.specs = specs
