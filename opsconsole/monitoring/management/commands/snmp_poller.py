@@ -5,6 +5,7 @@ import time
 
 from asgiref.sync import sync_to_async
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from opsconsole.monitoring import store
@@ -12,6 +13,16 @@ from opsconsole.monitoring.poller import Engines, poll_all
 from opsconsole.monitoring.readings import Reading
 
 log = logging.getLogger("opsconsole.monitoring.poller")
+
+
+@sync_to_async
+def in_database(function, *args):
+    """Run FUNCTION in the one thread that holds the poller's connection, checked and recycled as a request's is."""
+    close_old_connections()
+    try:
+        return function(*args)
+    finally:
+        close_old_connections()
 
 
 class Command(BaseCommand):
@@ -37,8 +48,8 @@ class Command(BaseCommand):
                 cycle += 1
                 started, at = time.monotonic(), timezone.now()
                 try:
-                    outcomes = await poll_all(engines, await sync_to_async(store.targets)(), budget, concurrency)
-                    summary = await sync_to_async(store.record_cycle)(outcomes, previous, at)
+                    outcomes = await poll_all(engines, await in_database(store.targets), budget, concurrency)
+                    summary = await in_database(store.record_cycle, outcomes, previous, at)
                 except Exception as exc:  # noqa: BLE001
                     # The database or Redis comes back; the poller keeps its previous readings meanwhile.
                     log.error("cycle %d failed: %s", cycle, exc)
@@ -51,3 +62,4 @@ class Command(BaseCommand):
                     await asyncio.sleep(max(0.0, started + interval - time.monotonic()))
         finally:
             engines.close()
+            await sync_to_async(connections.close_all)()
