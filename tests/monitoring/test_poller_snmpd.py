@@ -90,3 +90,10 @@ def test_the_poller_command_stores_rates_of_lo_and_marks_a_dead_device_unreachab
     rate = Sample.objects.get(series__device=live, series__key="if:lo:in-bps")
     assert rate.value > 0 and rate.at == stamps[1]
     assert not Sample.objects.filter(series__device=dead).exists()
+
+
+def test_a_budget_as_long_as_the_interval_is_refused():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="shorter than the interval"):
+        call_command("snmp_poller", interval=10, budget=10, cycles=1)

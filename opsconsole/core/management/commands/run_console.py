@@ -1,4 +1,4 @@
-"""`make run`: prepare the database and demo data, then run web, worker, beat and a local sandbox agent."""
+"""`make run`: prepare the database and demo data, then run web, worker, beat, the SNMP poller and a local sandbox agent."""
 import os
 import shutil
 import sys
