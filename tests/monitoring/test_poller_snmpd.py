@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from opsconsole.monitoring.models import Sample, SnmpDevice
 from opsconsole.monitoring.poller import Engines, Target, poll_all, v2c, v3
@@ -93,7 +94,5 @@ def test_the_poller_command_stores_rates_of_lo_and_marks_a_dead_device_unreachab
 
 
 def test_a_budget_as_long_as_the_interval_is_refused():
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="shorter than the interval"):
         call_command("snmp_poller", interval=10, budget=10, cycles=1)

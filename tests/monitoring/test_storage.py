@@ -2,11 +2,14 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 
 from opsconsole.monitoring import store
 from opsconsole.monitoring.models import MinuteRollup, Sample, Series, SnmpDevice
 from opsconsole.monitoring.poller import Outcome
 from opsconsole.monitoring.readings import Interface, Reading
+from opsconsole.monitoring.tasks import roll_up_and_prune
 
 pytestmark = pytest.mark.django_db
 NOON = datetime(2026, 8, 20, 12, 0, tzinfo=timezone.utc)
@@ -60,8 +63,6 @@ def test_raw_samples_live_a_day_and_rollups_thirty_days():
 
 
 def test_the_beat_task_rolls_up_then_prunes():
-    from opsconsole.monitoring.tasks import roll_up_and_prune
-
     line = series(device())
     recent = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=3)
     Sample.objects.create(series=line, at=recent, value=5.0)
@@ -88,9 +89,6 @@ def test_a_cycle_stores_samples_and_marks_who_answered():
 
 
 def test_each_poll_result_reaches_the_monitoring_group_after_commit(django_capture_on_commit_callbacks):
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
     alive, dead = device("core-sw1"), device("edge-ap7")
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
