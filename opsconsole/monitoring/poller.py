@@ -1,8 +1,8 @@
 """The SNMP poller: one asyncio process polls every device concurrently, each within its own time budget.
 
 Why one long-lived asyncio poller rather than one Celery task per device: a poll is almost all waiting on UDP.
-One event loop keeps hundreds of polls in flight at once with one socket and one SNMP engine per credential set
-(its localized USM keys and the devices' engine ids kept across cycles), and it keeps the previous reading of every device in memory,
+One event loop keeps hundreds of polls in flight at once with one SNMP engine per credential set (its localized USM
+keys and the devices' engine ids kept across cycles), and it keeps the previous reading of every device in memory,
 which is what a rate needs. A Celery task per device and cycle would pay a broker round trip, a worker slot and a
 fresh SNMP engine for a few milliseconds of work, tie up the two worker processes that pushes need, and still need
 somewhere to keep the previous counters; a dead device would hold a worker for its whole timeout.
