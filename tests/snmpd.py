@@ -42,7 +42,8 @@ def running_snmpd(directory: Path):
     directory.mkdir(parents=True, exist_ok=True)
     counter = directory / "ticks"
     script = directory / "ticks.sh"
-    script.write_text(f'#!/bin/sh\nn=$(cat {counter} 2>/dev/null || echo 0)\nn=$((n + 1))\necho $n > {counter}\necho $n\n')
+    script.write_text(f"#!/bin/sh\nn=$(cat {counter} 2>/dev/null || echo 0)\nn=$((n + 1))\n"
+                      f"echo $n > {counter}\necho $n\n")
     script.chmod(0o755)
     port = free_udp_port()
     (directory / "snmpd.conf").write_text(

@@ -8,7 +8,8 @@ pytestmark = pytest.mark.django_db
 ADD = "/admin/monitoring/snmpdevice/add/"
 FORM = {"name": "wlc-1", "address": "192.0.2.20", "port": "161", "kind": "wireless-controller",
         "vendor": "cisco-wlc", "enabled": "on", "version": "v3", "community": "", "v3_user": "noc",
-        "auth_protocol": "sha", "auth_key": "auth-passphrase-1", "priv_protocol": "aes", "priv_key": "priv-passphrase-1"}
+        "auth_protocol": "sha", "auth_key": "auth-passphrase-1", "priv_protocol": "aes",
+        "priv_key": "priv-passphrase-1"}
 
 
 def test_a_v3_device_is_added_with_its_keys_encrypted_audited_as_secret_and_never_shown(noc_client):
