@@ -21,11 +21,12 @@ from bench.registration import postgres_database  # noqa: E402
 
 PAGE = 8192
 # PostgreSQL's layout: a 24-byte tuple header (23 rounded up), a 4-byte line pointer per row, 8-byte alignment.
-# Sample: series int4 (+4 padding) + at timestamptz 8 + value float8 8 = 24 bytes of data.
-# MinuteRollup: series int4 (+4) + minute 8 + average, minimum, maximum 3 x 8 + count int2 2 = 42, aligned to 48.
-# A primary-key index entry (series, at): 8-byte index tuple header + 4 (+4) + 8 = 24, plus its line pointer;
+# Columns are laid out in the migration's order, the composite key's series id last:
+# Sample: at 8 + value 8 + series int4 4 = 20, aligned to 24 bytes of data.
+# MinuteRollup: minute 8 + average, minimum, maximum 3 x 8 + count int2 2 (+2) + series int4 4 = 40.
+# A primary-key index entry (series, time): 8-byte index tuple header + 4 (+4) + 8 = 24, plus its line pointer;
 # B-tree leaves filled in key order end about 90 % full.
-SAMPLE_ROW, ROLLUP_ROW, INDEX_ENTRY, LEAF_FILL = 24 + 24 + 4, 24 + 48 + 4, 24 + 4, 0.9
+SAMPLE_ROW, ROLLUP_ROW, INDEX_ENTRY, LEAF_FILL = 24 + 24 + 4, 24 + 40 + 4, 24 + 4, 0.9
 
 
 def computed_bytes(rows: int, row_bytes: int) -> float:
