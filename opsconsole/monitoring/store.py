@@ -14,10 +14,9 @@ from .readings import Reading, VendorTable, load_vendor_tables, samples
 
 RAW_KEPT = timedelta(hours=24)
 ROLLUPS_KEPT = timedelta(days=30)
-# A cycle stamps its samples with its start and stores them up to one budget later: minutes this recent are rolled
-# up again on the next run, so a sample that lands late still counts.
-REROLLED = timedelta(minutes=5)
-ROLLUP_WINDOW = timedelta(minutes=10)
+# A cycle stamps its samples with its start and stores them up to one budget later: the last minutes are rolled up
+# again on every run, so a sample that lands late still counts, and a beat that stopped for a while catches up.
+CATCH_UP = timedelta(minutes=15)
 
 
 @cache
@@ -83,27 +82,20 @@ def record_cycle(outcomes: list[poller.Outcome], previous: dict[int, Reading], a
 
 
 def roll_up(now: datetime) -> int:
-    """Roll raw samples of finished minutes up into MinuteRollup (idempotent); returns the rows written."""
+    """Roll the raw samples of the last CATCH_UP minutes up into MinuteRollup (idempotent); returns the rows written.
+
+    A fixed window, not "since the latest roll-up": finding that would scan every roll-up, the key leads with the
+    series. Beat runs this every minute, so each minute is rolled up several times and a late sample still counts.
+    """
     end = now.replace(second=0, microsecond=0)
-    latest = MinuteRollup.objects.aggregate(latest=Max("minute"))["latest"]
-    start = latest - REROLLED if latest else Sample.objects.aggregate(first=Min("at"))["first"]
-    if start is None:
-        return 0
-    start = max(start.replace(second=0, microsecond=0), end - RAW_KEPT)
-    written = 0
-    while start < end:
-        stop = min(start + ROLLUP_WINDOW, end)
-        minutes = (Sample.objects.filter(at__gte=start, at__lt=stop)
-                   .annotate(minute=TruncMinute("at")).values("series_id", "minute")
-                   .annotate(average=Avg("value"), minimum=Min("value"), maximum=Max("value"), count=Count("value"))
-                   .order_by())
-        rollups = [MinuteRollup(**row) for row in minutes]
-        MinuteRollup.objects.bulk_create(rollups, batch_size=2000, update_conflicts=True,
-                                         unique_fields=["series", "minute"],
-                                         update_fields=["average", "minimum", "maximum", "count"])
-        written += len(rollups)
-        start = stop
-    return written
+    minutes = (Sample.objects.filter(at__gte=end - CATCH_UP, at__lt=end)
+               .annotate(minute=TruncMinute("at")).values("series_id", "minute")
+               .annotate(average=Avg("value"), minimum=Min("value"), maximum=Max("value"), count=Count("value"))
+               .order_by())
+    rollups = [MinuteRollup(**row) for row in minutes]
+    MinuteRollup.objects.bulk_create(rollups, batch_size=2000, update_conflicts=True, unique_fields=["series", "minute"],
+                                     update_fields=["average", "minimum", "maximum", "count"])
+    return len(rollups)
 
 
 def prune(now: datetime) -> tuple[int, int]:
