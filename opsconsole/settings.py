@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "opsconsole.registration",
     "opsconsole.certificates",
     "opsconsole.radius",
+    "opsconsole.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     "disconnect-expired-devices": {"task": "opsconsole.radius.tasks.disconnect_expired_devices", "schedule": 60.0},
     # Hourly, so the day's CRL reaches RADIUS nodes within an hour of midnight UTC (nothing is pushed otherwise).
     "refresh-radius-crl": {"task": "opsconsole.radius.tasks.refresh_crl", "schedule": 3600.0},
+    "roll-up-monitoring-samples": {"task": "opsconsole.monitoring.tasks.roll_up_and_prune", "schedule": 60.0},
 }
 # A RADIUS session with no accounting packet for this long is closed (3 x a 5-minute interim interval).
 RADIUS_STALE_SESSION_SECONDS = int(os.environ.get("RADIUS_STALE_SESSION_SECONDS", "900"))

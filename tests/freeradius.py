@@ -17,6 +17,7 @@ from gateways.intent import validate_intent
 from gateways.local_radius import local_paths, prepare
 from gateways.node_secrets import write_tls_files
 from gateways.render.freeradius import DEBIAN_LAYOUT, stand_in_tls
+from opsconsole.core.processes import terminate
 from opsconsole.radius.intents import database_connection
 
 from .ports import free_port
@@ -65,12 +66,7 @@ class RunningRadius:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process)
         self.reader.join(timeout=5)
         self.process = None
 

@@ -14,7 +14,7 @@ class ProcessSpec:
 
 
 def console_processes(python: str, host: str, port: int, var_dir: str) -> list[ProcessSpec]:
-    """The web, worker, beat and RADIUS relay processes; docker-compose.yml runs the very same commands.
+    """The web, worker, beat, RADIUS relay and SNMP poller processes; docker-compose.yml runs the very same commands.
 
     Request logs go to a file and Celery logs warnings only, so the terminal shows what needs a person.
     """
@@ -25,7 +25,18 @@ def console_processes(python: str, host: str, port: int, var_dir: str) -> list[P
         ProcessSpec("beat", [python, "-m", "celery", "-A", "opsconsole", "beat", "-l", "warning",
                              "-s", f"{var_dir}/celerybeat-schedule"]),
         ProcessSpec("radius-relay", [python, "manage.py", "relay_radius"]),
+        ProcessSpec("snmp-poller", [python, "manage.py", "snmp_poller"]),
     ]
+
+
+def terminate(process: subprocess.Popen, grace_seconds: float = 10) -> None:
+    """SIGTERM, and SIGKILL if it has not ended within the grace period; returns once it is gone."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 class ProcessGroup:

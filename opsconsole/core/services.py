@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 import redis
 
+from .processes import terminate
+
 
 class ServiceUnavailable(RuntimeError):
     pass
@@ -69,9 +71,4 @@ def private_redis(directory: Path, start_seconds: float = 10) -> Iterator[str]:
                 time.sleep(0.1)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        terminate(server)
