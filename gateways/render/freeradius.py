@@ -44,6 +44,7 @@ REASON_UNKNOWN_NAS = "unknown NAS"
 REASON_NOT_REGISTERED = "MAC not registered"
 REASON_EXPIRED = "registration expired"
 REASON_WRONG_SSID = "registered, but not for this SSID"
+REASON_DATABASE_UNAVAILABLE = "RADIUS database unavailable"
 
 
 def nas_key(nas_id: int) -> str:
@@ -191,36 +192,49 @@ def _database(role: dict) -> list[str]:
     ]
 
 
-# radcheck, radreply, radusergroup, radgroupcheck and radgroupreply are views over the console's models (see
-# opsconsole/radius/views.py): these are FreeRADIUS's standard queries on them.
+# The decision for a MAC-shaped request, in one query over the views opsconsole/radius/views.py creates
+# (radcheck, radusergroup, radgroupcheck, radgroupreply are FreeRADIUS's standard tables as views, radius_ssid,
+# radius_nas_ssid and radius_device say why it refuses): "vlan <vid>" to accept, otherwise a key of DECISIONS.
+# MAC, SSID_HEX and CLIENT are SQL expressions: the policy's escaped expansions on SQLite; on PostgreSQL the
+# parameters of the function opsconsole_mac_decision, whose plan PL/pgSQL keeps per connection (planning the view
+# joins for every request cost several times their execution).
+DECISIONS = {
+    "not-offered": REASON_NOT_OFFERED,
+    "unknown-nas": REASON_UNKNOWN_NAS,
+    "not-registered": REASON_NOT_REGISTERED,
+    "expired": REASON_EXPIRED,
+    "wrong-ssid": REASON_WRONG_SSID,
+}
+DECISION_FUNCTION = "opsconsole_mac_decision"
+
+
+def decision_query(mac: str, ssid_hex: str, client: str) -> str:
+    return (
+        "SELECT CASE"
+        f" WHEN NOT EXISTS (SELECT 1 FROM radius_ssid WHERE essid_hex = {ssid_hex} AND authentication = 'mac-auth')"
+        " THEN 'not-offered'"
+        f" WHEN NOT EXISTS (SELECT 1 FROM radius_nas_ssid WHERE client = {client} AND essid_hex = {ssid_hex})"
+        " THEN 'unknown-nas'"
+        f" WHEN NOT EXISTS (SELECT 1 FROM radcheck WHERE username = {mac}) THEN CASE"
+        f" WHEN EXISTS (SELECT 1 FROM radius_device WHERE mac = {mac} AND expired = 1) THEN 'expired'"
+        " ELSE 'not-registered' END"
+        " ELSE COALESCE((SELECT 'vlan ' || r.value FROM radusergroup g"
+        " JOIN radgroupcheck c ON c.groupname = g.groupname"
+        " JOIN radgroupreply r ON r.groupname = g.groupname AND r.attribute = 'Tunnel-Private-Group-Id'"
+        f" WHERE g.username = {mac} AND c.value = {ssid_hex} ORDER BY g.priority LIMIT 1), 'wrong-ssid') END"
+    )
+
+
 _QUERIES = [
     "\tread_clients = no",
     # FreeRADIUS's default plus the comma (harmless inside a quoted literal), so a stored reason reads as written;
     # anything else outside this set is stored as =XX (opsconsole.radius.models.sql_unescape reads it back).
     '\tsafe_characters = "@abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_: /,"',
-    "\tauthcheck_table = radcheck",
-    "\tauthreply_table = radreply",
-    "\tgroupcheck_table = radgroupcheck",
-    "\tgroupreply_table = radgroupreply",
-    "\tusergroup_table = radusergroup",
     "\tpostauth_table = radpostauth",
     "\tacct_table1 = radacct",
     "\tacct_table2 = radacct",
-    '\tgroup_attribute = "SQL-Group"',
     # The MAC in its canonical form once the policy has recognised one; otherwise the name as sent (EAP).
     '\tsql_user_name = "%{%{control:Tmp-String-0}:-%{User-Name}}"',
-    "\tread_groups = yes",
-    "\tread_profiles = no",
-    '\tauthorize_check_query = "SELECT id, username, attribute, value, op FROM ${authcheck_table} '
-    "WHERE username = '%{SQL-User-Name}' ORDER BY id\"",
-    '\tauthorize_reply_query = "SELECT id, username, attribute, value, op FROM ${authreply_table} '
-    "WHERE username = '%{SQL-User-Name}' ORDER BY id\"",
-    '\tgroup_membership_query = "SELECT groupname FROM ${usergroup_table} '
-    "WHERE username = '%{SQL-User-Name}' ORDER BY priority\"",
-    '\tauthorize_group_check_query = "SELECT id, groupname, attribute, value, op FROM ${groupcheck_table} '
-    "WHERE groupname = '%{${group_attribute}}' ORDER BY id\"",
-    '\tauthorize_group_reply_query = "SELECT id, groupname, attribute, value, op FROM ${groupreply_table} '
-    "WHERE groupname = '%{${group_attribute}}' ORDER BY id\"",
     "\tpost-auth {",
     # No password is stored: MAC authentication has none worth keeping, and EAP never sends one here.
     '\t\tquery = "INSERT INTO ${..postauth_table} (username, pass, reply, calledstationid, callingstationid, reason) '
@@ -244,12 +258,19 @@ def _sql_module(intent: dict, role: dict) -> str:
     ])
 
 
-def _refuse(reason: str) -> list[str]:
-    return ["\t\t\tupdate control {", f'\t\t\t\t&Tmp-String-9 := "{reason}"', "\t\t\t}", "\t\t\treject"]
+def _refuse(reason: str, depth: int = 3) -> list[str]:
+    lines = ["update control {", f'\t&Tmp-String-9 := "{reason}"', "}", "reject"]
+    return ["\t" * depth + line for line in lines]
 
 
-def _policy(intent: dict) -> str:
-    ssid = "%{request:Tmp-String-1}"
+def _decision(role: dict) -> str:
+    mac, ssid, client = "'%{control:Tmp-String-0}'", "'%{request:Tmp-String-1}'", "'%{client:shortname}'"
+    if role["database"]["dialect"] == "sqlite":
+        return decision_query(mac, ssid, client)
+    return f"SELECT {DECISION_FUNCTION}({mac}, {ssid}, {client})"
+
+
+def _policy(intent: dict, role: dict) -> str:
     return joined(header(intent, "radius") + [
         "# MAC authentication: the decision with a plain reason (control:Tmp-String-9, stored in radpostauth).",
         "# control:Tmp-String-0 is the MAC in the console's form aa:bb:cc:dd:ee:ff, request:Tmp-String-1 the SSID",
@@ -267,26 +288,24 @@ def _policy(intent: dict) -> str:
         '\t\t\t\t&Tmp-String-1 := "%{hex:&Called-Station-SSID}"',
         "\t\t\t}",
         "\t\t}",
-        f"\t\tif (\"%{{sql:SELECT authentication FROM radius_ssid WHERE essid_hex = '{ssid}'}}\" != \"mac-auth\") {{",
-        *_refuse(REASON_NOT_OFFERED),
+        # One query per request (see decision_query); an empty answer means the database did not answer.
+        "\t\tupdate control {",
+        f'\t\t\t&Tmp-String-2 := "%{{sql:{_decision(role)}}}"',
         "\t\t}",
-        "\t\tif (\"%{sql:SELECT COUNT(*) FROM radius_nas_ssid "
-        f"WHERE client = '%{{client:shortname}}' AND essid_hex = '{ssid}'}}\" == 0) {{",
-        *_refuse(REASON_UNKNOWN_NAS),
-        "\t\t}",
-        # radcheck gives a registered, unexpired device Auth-Type := Accept, the SSID's group the VLAN attributes.
-        "\t\tsql",
-        # Only a refused device costs the query for its reason: the accepted one is the common, timed case.
-        "\t\tif (!&control:Auth-Type) {",
-        "\t\t\tif (\"%{sql:SELECT expired FROM radius_device WHERE mac = '%{control:Tmp-String-0}'}\" == \"1\") {",
-        *["\t" + line for line in _refuse(REASON_EXPIRED)],
+        '\t\tif (&control:Tmp-String-2 =~ /^vlan ([0-9]+)$/) {',
+        "\t\t\tupdate control {",
+        "\t\t\t\t&Auth-Type := Accept",
         "\t\t\t}",
-        *_refuse(REASON_NOT_REGISTERED),
+        "\t\t\tupdate reply {",
+        "\t\t\t\t&Tunnel-Type := VLAN",
+        "\t\t\t\t&Tunnel-Medium-Type := IEEE-802",
+        '\t\t\t\t&Tunnel-Private-Group-Id := "%{1}"',
+        "\t\t\t}",
+        "\t\t\treturn",
         "\t\t}",
-        "\t\tif (!&reply:Tunnel-Private-Group-Id) {",
-        *_refuse(REASON_WRONG_SSID),
-        "\t\t}",
-        "\t\treturn",
+        *[line for key, reason in DECISIONS.items() for line in (
+            f'\t\tif (&control:Tmp-String-2 == "{key}") {{', *_refuse(reason), "\t\t}")],
+        *_refuse(REASON_DATABASE_UNAVAILABLE, 2),
         "\t}",
         "}",
     ])
@@ -300,7 +319,7 @@ def render_freeradius(intent: dict) -> list[RenderedFile]:
         RenderedFile("freeradius", _path("sites-enabled/default"), _default_site(intent, role)),
         RenderedFile("freeradius", _path("sites-enabled/inner-tunnel"), _inner_tunnel(intent, role)),
         RenderedFile("freeradius", _path("mods-enabled/sql"), _sql_module(intent, role)),
-        RenderedFile("freeradius", _path("policy.d/opsconsole"), _policy(intent)),
+        RenderedFile("freeradius", _path("policy.d/opsconsole"), _policy(intent, role)),
     ]
 
 
