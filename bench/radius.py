@@ -7,7 +7,7 @@ a temporary directory instead), and two FreeRADIUS servers on free loopback port
 start theirs (tests/freeradius.py: the rendered radius role over Debian's layout). One reads the console's
 database through rlm_sql as production does; the other is the same build and site with the same MAC normalisation,
 but answers from the files module (mods-config/files/authorize listing the same MACs with the same SSID check and
-VLAN reply), so no accepted request touches the database: the limit, and the ratio is what the SQL path costs.
+the same decision), so no request touches the database: the limit, and the ratio is what the SQL path costs.
 """
 import argparse
 import contextlib
