@@ -4,7 +4,7 @@ Why views: the console's models are the one truth. A device registered, removed,
 its participant's event end, compared with the database's clock when FreeRADIUS asks) is what FreeRADIUS sees in
 the very next Access-Request after the commit: nothing is pushed, nothing copied, nothing can drift.
 
-What the views mean (FreeRADIUS's standard rlm_sql semantics; gateways/render/freeradius.py holds the queries):
+What the views mean (FreeRADIUS's standard tables; gateways.render.freeradius.decision_query reads them):
 - radcheck: every unexpired device, by MAC (aa:bb:cc:dd:ee:ff), with Auth-Type := Accept (MAC authentication
   checks no password);
 - radusergroup: each unexpired device in the group `ssid<id>` of every MAC-authentication SSID on a VLAN it is
