@@ -328,6 +328,8 @@ _DHCP = {
         "router": (address(4), None),
         "pool": (list_of(address(4), 2), _REQUIRED),
         "known_only": (boolean, True),
+        # IPv6-mostly (RFC 8925): the V6ONLY_WAIT sent as option 108 to clients that ask for it.
+        "v6only_wait": (integer(300, 2**32 - 1), None),
         "reservations": (list_of(matching(re.compile(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}"), "a MAC like aa:bb:cc:dd:ee:ff")), []),
     })), []),
     "subnets6": (list_of(fields({
@@ -353,6 +355,7 @@ _RADIUS = {
     # FreeRADIUS binds :: to IPv6 only, so "every address" takes both.
     "listen": (list_of(address(None), 1), ["::", "0.0.0.0"]),
     "auth_port": (integer(1, 65535), 1812),
+    "acct_port": (integer(1, 65535), 1813),
     # Debian's inner-tunnel takes 127.0.0.1:18120; a node running two servers gives each its own.
     "inner_tunnel_port": (integer(1, 65535), 18120),
     "config_dir": (_PATH, "/etc/freeradius/3.0"),
@@ -418,17 +421,22 @@ def _sa46t_rules(role: dict, path: str) -> None:
     _check_that(len(role["peers"]) <= 100, f"{path}.peers", "more than 100 peers")
 
 
+MAX_FMR_CES = 256
+
+
 def _map_rules(role: dict, path: str) -> None:
     for rule_path, rule in [(f"{path}.bmr", role["bmr"])] + [(f"{path}.fmrs[{i}]", r) for i, r in enumerate(role["fmrs"])]:
         v4, v6 = ipaddress.IPv4Network(rule["ipv4"]), ipaddress.IPv6Network(rule["ipv6"])
         _check_that(rule["ea_len"] == 32 - v4.prefixlen + rule["psid_len"], f"{rule_path}.ea_len",
                     f"is not (32 - {v4.prefixlen}) + psid_len {rule['psid_len']}")
-        _check_that(v6.prefixlen + rule["ea_len"] <= 64, f"{rule_path}.ea_len", "pushes the end-user prefix past /64")
+        _check_that(v6.prefixlen + rule["ea_len"] <= 128, f"{rule_path}.ea_len", "pushes the end-user prefix past /128")
         _check_that(rule["psid_offset"] + rule["psid_len"] <= 16, f"{rule_path}.psid_len", "offset + length exceed 16 bits")
     ce = role["ce"]
     _check_that((ce is not None) == (role["role"] == "ce"), f"{path}.ce", "is required for a CE and only for a CE")
     if ce is not None:
         _map_ce_rules(ce, role["bmr"], f"{path}.ce")
+        _check_that(sum(2 ** fmr["ea_len"] for fmr in role["fmrs"]) <= MAX_FMR_CES, f"{path}.fmrs",
+                    f"map more than {MAX_FMR_CES} CEs, each of which would get its own tunnel")
         return
     _check_that(role["uplink"] is not None, f"{path}.uplink", "missing (the BR's IPv4 side)")
     _check_that(len(role["ces"]) <= 200, f"{path}.ces", "more than 200 CEs")
@@ -483,6 +491,8 @@ def _radius_rules(role: dict, path: str) -> None:
     ids = [client["id"] for client in role["clients"]]
     _check_that(len(ids) == len(set(ids)), f"{path}.clients", "two clients share an id")
     _check_that(role["auth_port"] != role["inner_tunnel_port"], f"{path}.inner_tunnel_port", "equals auth_port")
+    _check_that(role["acct_port"] not in (role["auth_port"], role["inner_tunnel_port"]), f"{path}.acct_port",
+                "equals auth_port or inner_tunnel_port")
 
 
 def _xlat464_rules(role: dict, path: str, roles: dict) -> None:

@@ -2,8 +2,10 @@
 from django.urls import path
 
 from opsconsole.nodes.consumers import LiveNodeConsumer, NodePageConsumer
+from opsconsole.radius.consumers import ParticipantRadiusConsumer
 
 websocket_urlpatterns = [
     path("ws/nodes/", LiveNodeConsumer.as_asgi()),
     path("ws/nodes/<slug:name>/", NodePageConsumer.as_asgi()),
+    path("ws/registration/participants/<int:pk>/", ParticipantRadiusConsumer.as_asgi()),
 ]

@@ -182,7 +182,16 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-nodes": {"task": "opsconsole.nodes.tasks.reconcile_nodes", "schedule": RECONCILE_SECONDS},
     "expire-registrations": {"task": "opsconsole.registration.tasks.expire_registrations", "schedule": 60.0},
     "revoke-certificates-of-ended-events": {"task": "opsconsole.certificates.tasks.revoke_certificates_of_ended_events", "schedule": 300.0},
+    "close-silent-radius-sessions": {"task": "opsconsole.radius.tasks.close_silent_sessions", "schedule": 60.0},
+    "disconnect-expired-devices": {"task": "opsconsole.radius.tasks.disconnect_expired_devices", "schedule": 60.0},
 }
+# A RADIUS session with no accounting packet for this long is closed (3 x a 5-minute interim interval).
+RADIUS_STALE_SESSION_SECONDS = int(os.environ.get("RADIUS_STALE_SESSION_SECONDS", "900"))
+# How often relay_radius looks for rows FreeRADIUS wrote (a reject reaches an open helpdesk page within this).
+RADIUS_RELAY_SECONDS = float(os.environ.get("RADIUS_RELAY_SECONDS", "1"))
+# A Disconnect-Request (RFC 5176) waits this long for the NAS's answer, and is sent again at most this many times.
+RADIUS_DISCONNECT_TIMEOUT_SECONDS = float(os.environ.get("RADIUS_DISCONNECT_TIMEOUT_SECONDS", "2"))
+RADIUS_DISCONNECT_RETRIES = int(os.environ.get("RADIUS_DISCONNECT_RETRIES", "4"))
 
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given
 # (never from the development key once DEBUG is off: see SECRET_KEY above).

@@ -12,6 +12,7 @@ urlpatterns = [
     path("portal/", include("opsconsole.registration.portal_urls")),
     path("portal/certificates/", include("opsconsole.certificates.portal_urls")),
     path("certificates/", include("opsconsole.certificates.urls")),
+    path("radius/", include("opsconsole.radius.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,5 @@
 """MAP-E/MAP-T (RFC 7597, RFC 7599) and 4rd (RFC 7600): rules, CE mappings, port sets, reverse look-ups."""
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
@@ -61,9 +61,9 @@ def _check_rule(rule: MapRule) -> None:
     r6, o, p = rule.ipv6_prefix.prefixlen, rule.ea_len, rule.ipv4_suffix_len
     if not 0 <= o <= MAX_EA_LEN:
         raise AddressingError(f"EA-bits length {o} is out of range (0-{MAX_EA_LEN})")
-    if r6 + o > 64:
+    if r6 + o > 128:
         raise AddressingError(
-            f"rule IPv6 prefix /{r6} + EA-bits length {o} = {r6 + o} exceeds 64 bits"
+            f"rule IPv6 prefix /{r6} + EA-bits length {o} = {r6 + o} exceeds 128 bits"
         )
     if not 0 <= rule.psid_offset <= 15:
         raise AddressingError(f"PSID offset {rule.psid_offset} is out of range (0-15)")
@@ -113,6 +113,11 @@ class CeMapping:
     port_count: int
     ce_ipv6: IPv6Address
 
+    def as_intent(self) -> dict[str, object]:
+        """The CE as an intent document lists it (gateways/intent.py `_MAP_CE`)."""
+        return {"ipv4": str(self.ipv4), "psid": self.psid, "ports": [list(r) for r in self.port_ranges],
+                "ipv6": str(self.ce_ipv6)}
+
     def as_json(self) -> dict[str, object]:
         return {
             "ipv4": str(self.ipv4),
@@ -139,6 +144,12 @@ def interface_id(ipv4: int, psid: int, style: InterfaceIdFormat) -> int:
         return ipv4 << 16 | psid
     marker = FOURRD_V_OCTET if style is InterfaceIdFormat.FOURRD else 0
     return marker << 56 | ipv4 << 24 | psid << 8
+
+
+def ce_ipv6_address(prefix: IPv6Network, iid: int) -> IPv6Address:
+    """The End-user prefix followed by the interface identifier; a prefix longer than /64
+    overwrites the identifier's most significant bits (RFC 7597 section 6)."""
+    return IPv6Address(int(prefix.network_address) | iid & bit_mask(128 - max(64, prefix.prefixlen)))
 
 
 def _checked_psid(rule: MapRule, psid_from_ea: int, psid: int | None) -> int:
@@ -172,8 +183,6 @@ def ce_mapping(
     """Map a CE's end-user IPv6 prefix through `rule`; `psid` only when provisioned apart."""
     prefix = ipv6_network(ce_prefix, "CE prefix")
     r6, o, p = rule.ipv6_prefix.prefixlen, rule.ea_len, rule.ipv4_suffix_len
-    if prefix.prefixlen > 64:
-        raise AddressingError(f"CE prefix {prefix} is longer than /64; MAP needs /64 or shorter")
     if not prefix.subnet_of(rule.ipv6_prefix):
         raise AddressingError(f"CE prefix {prefix} is outside the rule IPv6 prefix {rule.ipv6_prefix}")
     if prefix.prefixlen < r6 + o:
@@ -199,7 +208,7 @@ def ce_mapping(
         psid_len=rule.psid_len,
         port_ranges=ranges,
         port_count=len(ranges) << m,
-        ce_ipv6=IPv6Address(int(prefix.network_address) | interface_id(ipv4_bits, psid, iid_format)),
+        ce_ipv6=ce_ipv6_address(prefix, interface_id(ipv4_bits, psid, iid_format)),
     )
 
 
@@ -232,6 +241,18 @@ def ce_for_ipv4_port(
     prefix = IPv6Network((int(rule.ipv6_prefix.network_address) | ea << (128 - r6 - o), r6 + o))
     provisioned = psid if rule.psid_len and not rule.ea_psid_len else None
     return ce_mapping(rule, prefix, provisioned, iid_format)
+
+
+def ces_of_rule(rule: MapRule, iid_format: InterfaceIdFormat = InterfaceIdFormat.RFC7597) -> Iterator[CeMapping]:
+    """Every CE `rule` maps, one per value of the EA bits (and of a PSID the EA bits do not carry):
+    the peers a CE reaches directly through a Forwarding Mapping Rule."""
+    r6, o = rule.ipv6_prefix.prefixlen, rule.ea_len
+    psids: Iterable[int | None] = range(1 << rule.psid_len) if rule.psid_len and not rule.ea_psid_len else [None]
+    base = int(rule.ipv6_prefix.network_address)
+    for ea in range(1 << o):
+        prefix = IPv6Network((base | ea << (128 - r6 - o), r6 + o))
+        for psid in psids:
+            yield ce_mapping(rule, prefix, psid, iid_format)
 
 
 def forwarding_rule(rules: Iterable[MapRule], ipv4: str | IPv4Address) -> MapRule:

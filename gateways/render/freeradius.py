@@ -138,14 +138,16 @@ def _clients(intent: dict, role: dict) -> str:
     return joined(lines)
 
 
-def _listen(port: int, addresses: list[str]) -> list[Section]:
-    return [("listen", ["type = auth", f"{_family_key(address)} = {address}", f"port = {port}"]) for address in addresses]
+def _listen(port: int, addresses: list[str], kind: str = "auth") -> list[Section]:
+    return [("listen", [f"type = {kind}", f"{_family_key(address)} = {address}", f"port = {port}"]) for address in addresses]
 
 
 _DEFAULT_SITE: list[Section] = [
     ("authorize", ["preprocess", "opsconsole_mac_auth", ("eap", ["ok = return"])]),
     ("authenticate", ["eap"]),
     ("post-auth", ["sql", ("Post-Auth-Type REJECT", ["sql", "attr_filter.access_reject", "eap"])]),
+    ("preacct", ["preprocess", "acct_unique", "opsconsole_accounting"]),
+    ("accounting", ["sql", "attr_filter.accounting_response"]),
 ]
 _INNER_TUNNEL: list[Section] = [
     ("authorize", ["filter_username", "mschap", ("eap", ["ok = return"]), "pap"]),
@@ -155,7 +157,8 @@ _INNER_TUNNEL: list[Section] = [
 
 
 def _default_site(intent: dict, role: dict) -> str:
-    server = ("server default", [*_listen(role["auth_port"], role["listen"]), *_DEFAULT_SITE])
+    listeners = [*_listen(role["auth_port"], role["listen"]), *_listen(role["acct_port"], role["listen"], "acct")]
+    server = ("server default", [*listeners, *_DEFAULT_SITE])
     return joined(header(intent, "radius") + _lines([server]))
 
 
@@ -247,6 +250,45 @@ _QUERIES = [
 ]
 
 
+def _accounting(dialect: str) -> list[str]:
+    """Start opens a session, Interim-Update and Stop update it by Acct-Unique-Session-Id (acct_unique).
+
+    Times are what the console's models read back: timestamptz on PostgreSQL, Django's UTC text on SQLite.
+    Calling-Station-Id arrives canonical (opsconsole_accounting), which is how a session finds its device.
+    """
+    epoch = "%{%{integer:Event-Timestamp}:-%l}"
+    if dialect == "sqlite":
+        now, address = f"datetime({epoch}, 'unixepoch')", "'%{{{}}}'"
+    else:
+        now, address = f"TO_TIMESTAMP({epoch})", "NULLIF('%{{{}}}', '')::inet"
+    octets = "%{{%{{Acct-{0}-Gigawords}}:-0}} * 4294967296 + %{{%{{Acct-{0}-Octets}}:-0}}"
+    counters = (f"acctupdatetime = {now}, acctsessiontime = %{{%{{Acct-Session-Time}}:-0}}, "
+                f"acctinputoctets = {octets.format('Input')}, acctoutputoctets = {octets.format('Output')}, "
+                f"framedipaddress = {address.format('Framed-IP-Address')}, "
+                f"framedipv6address = {address.format('Framed-IPv6-Address')}")
+    session = "WHERE acctuniqueid = '%{Acct-Unique-Session-Id}'"
+    start = ("INSERT INTO ${....acct_table1} (acctsessionid, acctuniqueid, username, nasipaddress, nasportid, "
+             "acctstarttime, acctupdatetime, acctsessiontime, acctinputoctets, acctoutputoctets, calledstationid, "
+             "callingstationid, framedipaddress, framedipv6address) VALUES ('%{Acct-Session-Id}', "
+             "'%{Acct-Unique-Session-Id}', '%{SQL-User-Name}', '%{%{NAS-IPv6-Address}:-%{NAS-IP-Address}}', "
+             f"'%{{%{{NAS-Port-Id}}:-%{{NAS-Port}}}}', {now}, {now}, 0, 0, 0, '%{{Called-Station-Id}}', "
+             f"'%{{Calling-Station-Id}}', {address.format('Framed-IP-Address')}, "
+             f"{address.format('Framed-IPv6-Address')})")
+    close = f"acctstoptime = {now}, acctterminatecause = '%{{Acct-Terminate-Cause}}'"
+    # A NAS that restarts (Accounting-On/Off) has closed every session it held.
+    restart = (f"UPDATE ${{....acct_table1}} SET {close} WHERE acctstoptime IS NULL "
+               f"AND nasipaddress = '%{{%{{NAS-IPv6-Address}}:-%{{NAS-IP-Address}}}}'")
+    types = [
+        ("start", [f'query = "{start}"']),
+        # An interim for a session whose Start was lost opens it.
+        ("interim-update", [f'query = "UPDATE ${{....acct_table1}} SET {counters} {session}"', f'query = "{start}"']),
+        ("stop", [f'query = "UPDATE ${{....acct_table1}} SET {counters}, {close} {session}"']),
+        ("accounting-on", [f'query = "{restart}"']),
+        ("accounting-off", [f'query = "{restart}"']),
+    ]
+    return _lines([("accounting", ['reference = "%{tolower:type.%{Acct-Status-Type}.query}"', ("type", types)])], 1)
+
+
 _POOL: Section = ("pool", ["start = 1", "min = 1", f"max = {THREADS}", "spare = 4", "uses = 0", "retry_delay = 5",
                           "lifetime = 0", "idle_timeout = 60"])
 
@@ -256,6 +298,7 @@ def _sql_module(intent: dict, role: dict) -> str:
         "sql {",
         *_database(role),
         *_QUERIES,
+        *_accounting(role["database"]["dialect"]),
         *_lines([_POOL], 1),
         "}",
     ])
@@ -309,6 +352,14 @@ def _policy(intent: dict, role: dict) -> str:
         *[line for key, reason in DECISIONS.items() for line in (
             f'\t\tif (&control:Tmp-String-2 == "{key}") {{', *_refuse(reason), "\t\t}")],
         *_refuse(REASON_DATABASE_UNAVAILABLE, 2),
+        "\t}",
+        "}",
+        "# Accounting: the device's MAC in the console's form, so a session joins its device whatever the NAS wrote.",
+        "opsconsole_accounting {",
+        f"\tif (&Calling-Station-Id =~ /{_MAC_REGEX}/i) {{",
+        "\t\tupdate request {",
+        '\t\t\t&Calling-Station-Id := "%{tolower:%{1}:%{2}:%{3}:%{4}:%{5}:%{6}}"',
+        "\t\t}",
         "\t}",
         "}",
     ])

@@ -46,8 +46,14 @@ def _subnet4(subnet: dict) -> dict:
         # resource"); a client class is a resource that changes nothing else.
         "reservations": [{"hw-address": mac, "client-classes": ["registered"]} for mac in subnet["reservations"]],
     }
-    if subnet["router"]:
-        rendered["option-data"] = [{"name": "routers", "data": subnet["router"]}]
+    options = [{"name": "routers", "data": subnet["router"]}] if subnet["router"] else []
+    if subnet["v6only_wait"] is not None:
+        # Without always-send Kea adds option 108 only for clients that list it in their parameter request
+        # list, as RFC 8925 section 3.3 requires; Kea 2.2 still offers such a client an address (the 0.0.0.0
+        # offer of section 3.4 came in Kea 2.7.1), which the client then leaves unused.
+        options.append({"name": "v6-only-preferred", "data": str(subnet["v6only_wait"])})
+    if options:
+        rendered["option-data"] = options
     return rendered
 
 

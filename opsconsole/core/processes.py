@@ -14,7 +14,7 @@ class ProcessSpec:
 
 
 def console_processes(python: str, host: str, port: int, var_dir: str) -> list[ProcessSpec]:
-    """The web, worker and beat processes; docker-compose.yml runs the very same commands.
+    """The web, worker, beat and RADIUS relay processes; docker-compose.yml runs the very same commands.
 
     Request logs go to a file and Celery logs warnings only, so the terminal shows what needs a person.
     """
@@ -24,6 +24,7 @@ def console_processes(python: str, host: str, port: int, var_dir: str) -> list[P
         ProcessSpec("worker", [python, "-m", "celery", "-A", "opsconsole", "worker", "-l", "warning", "-c", "2"]),
         ProcessSpec("beat", [python, "-m", "celery", "-A", "opsconsole", "beat", "-l", "warning",
                              "-s", f"{var_dir}/celerybeat-schedule"]),
+        ProcessSpec("radius-relay", [python, "manage.py", "relay_radius"]),
     ]
 
 
@@ -38,12 +39,17 @@ class ProcessGroup:
             # Each child gets its own session so one Ctrl-C is handled here, once, in order.
             self.running[spec.name] = subprocess.Popen(spec.argv, env=self.env, start_new_session=True)
 
-    def wait_until_one_exits(self) -> str:
-        while True:
-            for name, process in self.running.items():
-                if process.poll() is not None:
-                    return name
+    def exited(self) -> str | None:
+        """The name of a process that has ended, if any has."""
+        return next((name for name, process in self.running.items() if process.poll() is not None), None)
+
+    def wait_until_one_exits(self, until=lambda: False) -> str | None:
+        """Wait until a process ends (its name) or until `until()` is true (None)."""
+        while (ended := self.exited()) is None:
+            if until():
+                return None
             time.sleep(0.5)
+        return ended
 
     def stop(self, grace_seconds: float = 10) -> None:
         for process in self.running.values():
@@ -58,8 +64,10 @@ class ProcessGroup:
                 process.wait()
 
 
-def run_until_interrupted(group: ProcessGroup, announce=lambda: None, settle_seconds: float = 4) -> int:
-    """Run the group until Ctrl-C (or SIGTERM/SIGHUP) or until one process dies; `announce` runs once all started."""
+def run_until_interrupted(group: ProcessGroup, announce=lambda: None, ready=lambda: True,
+                          settle_seconds: float = 4) -> int:
+    """Run the group until Ctrl-C (or SIGTERM/SIGHUP) or until one process dies; `announce` runs once all started
+    and `ready()` says the console answers, so the URL it prints works when a person clicks it."""
 
     def interrupted(signum, frame):
         raise KeyboardInterrupt
@@ -70,8 +78,10 @@ def run_until_interrupted(group: ProcessGroup, announce=lambda: None, settle_sec
     group.start()
     try:
         time.sleep(settle_seconds)  # let the start-up banners pass, so the announcement is the last thing on screen
-        announce()
-        ended = group.wait_until_one_exits()
+        ended = group.wait_until_one_exits(until=ready)
+        if ended is None:
+            announce()
+            ended = group.wait_until_one_exits()
         print(f"{ended} stopped unexpectedly (exit {group.running[ended].returncode}); stopping the rest.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -26,6 +26,15 @@ def require_redis(url: str) -> None:
         ) from None
 
 
+def accepts_connections(host: str, port: int) -> bool:
+    """Whether something listens at HOST:PORT now."""
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def free_loopback_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

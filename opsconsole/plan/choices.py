@@ -63,16 +63,19 @@ class Allocation(ChoiceSet):
     RA = "ra-slaac"
     DHCPV4_REGISTRATION = "dhcpv4-registration"
     DHCPV4_OPEN = "dhcpv4-open"
+    # RFC 8925: open DHCPv4 whose offers carry option 108, so capable clients drop IPv4 and use their CLAT.
+    DHCPV4_IPV6_MOSTLY = "dhcpv4-ipv6-mostly"
     NONE = "none"
     CHOICES = (
         (DHCPV6, _("DHCPv6"), "ok"),
         (RA, _("RA/SLAAC"), "ok"),
         (DHCPV4_REGISTRATION, _("DHCPv4 by MAC registration"), "warn"),
         (DHCPV4_OPEN, _("open DHCPv4"), "ok"),
+        (DHCPV4_IPV6_MOSTLY, _("IPv6-mostly (open DHCPv4 with option 108)"), "ok"),
         (NONE, _("none"), ""),
     )
     IPV6_ONLY = (DHCPV6, RA)
-    IPV4_ONLY = (DHCPV4_REGISTRATION, DHCPV4_OPEN)
+    IPV4_ONLY = (DHCPV4_REGISTRATION, DHCPV4_OPEN, DHCPV4_IPV6_MOSTLY)
 
 
 class Resolver(ChoiceSet):

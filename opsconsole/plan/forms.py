@@ -21,7 +21,7 @@ class PlanForm(forms.ModelForm):
 class VlanFamilyForm(PlanForm):
     class Meta:
         model = VlanFamily
-        fields = ("scope", "resolver", "allocation", "transition")
+        fields = ("scope", "resolver", "allocation", "transition", "v6only_wait")
 
 
 class VlanForm(PlanForm):
@@ -40,6 +40,9 @@ class VlanForm(PlanForm):
         ]
         for form in self.families:
             form.title = Family.label(form.instance.family)
+        del self.families[0].fields["v6only_wait"]  # an IPv4 (DHCPv4 option 108) setting
+        ipv6, ipv4 = (form.instance for form in self.families)
+        ipv4.ipv6_row = ipv6  # validated first, so the IPv4 row's rules see the IPv6 row as submitted
 
     def is_valid(self) -> bool:
         return all([super().is_valid(), *(form.is_valid() for form in self.families)])

@@ -11,11 +11,13 @@ from opsconsole.audit.trail import audited
 from .choices import Allocation, Authentication, Band, ChoiceSet, Family, PrefixPurpose, Resolver, Scope, Transition
 from .validators import (
     BANDS_NEEDED,
+    V6ONLY_WAIT_DEFAULT,
     overlap_errors,
     parse_network,
     validate_bands,
     validate_essid,
     validate_network,
+    validate_v6only_wait,
     validate_vid,
     validate_vlan_name,
 )
@@ -101,6 +103,14 @@ class VlanFamily(PlanModel):
     allocation = choice_field(Allocation, _("address allocation"), default=Allocation.NONE)
     resolver = choice_field(Resolver, _("resolver"), default=Resolver.NONE)
     transition = choice_field(Transition, _("transition technique"), default=Transition.NONE)
+    v6only_wait = models.PositiveBigIntegerField(
+        _("V6ONLY_WAIT (seconds)"),
+        null=True,
+        blank=True,
+        validators=[validate_v6only_wait],
+        help_text=_("IPv6-mostly only: how long a client that takes option 108 stays off IPv4 (RFC 8925). "
+                    "Empty means 1800."),
+    )
 
     class Meta:
         ordering = ["vlan__vid", "-family"]
@@ -123,6 +133,19 @@ class VlanFamily(PlanModel):
                 _("%(allocation)s hands out IPv4 addresses only; choose DHCPv6, RA/SLAAC or none for IPv6."),
                 params={"allocation": Allocation.label(self.allocation)},
             )
+        if self.allocation == Allocation.DHCPV4_IPV6_MOSTLY and self.v6only_wait is None:
+            self.v6only_wait = V6ONLY_WAIT_DEFAULT
+        if self.allocation != Allocation.DHCPV4_IPV6_MOSTLY and self.v6only_wait is not None:
+            errors["v6only_wait"] = ValidationError(
+                _("V6ONLY_WAIT belongs to the IPv6-mostly allocation only; leave it empty for %(allocation)s."),
+                params={"allocation": Allocation.label(self.allocation)},
+            )
+        if self.family == Family.IPV4 and self.allocation == Allocation.DHCPV4_IPV6_MOSTLY:
+            ipv6 = self.ipv6_row if hasattr(self, "ipv6_row") else self._stored_ipv6_row()
+            if ipv6 is not None and ipv6.transition != Transition.NAT64:
+                errors["allocation"] = ValidationError(
+                    _("IPv6-mostly clients give up IPv4 and reach it only through NAT64; choose NAT64 (with DNS64) "
+                      "on this VLAN's IPv6 row first."))
         if self.scope == Scope.NONE and self.allocation != Allocation.NONE:
             errors.setdefault("allocation", ValidationError(_("With scope none there are no addresses to hand out; choose allocation none.")))
         if self.scope == Scope.NONE and self.vlan_id is not None:
@@ -147,6 +170,13 @@ class VlanFamily(PlanModel):
             errors.setdefault("transition", ValidationError(_("Native routing needs global addresses; choose scope global.")))
         if errors:
             raise ValidationError(errors)
+
+    def _stored_ipv6_row(self) -> "VlanFamily | None":
+        # An editing form or an import sets ipv6_row to the row it checks alongside this one; a stored VLAN
+        # without an IPv6 row has no NAT64 either.
+        if self.vlan_id is None:
+            return None
+        return self.vlan.families.filter(family=Family.IPV6).first() or VlanFamily(family=Family.IPV6)
 
     def cells(self) -> list[tuple[str, str]]:
         """(label, badge class) for scope, resolver, allocation and transition, in Table 1's column order."""

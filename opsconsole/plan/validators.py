@@ -24,6 +24,22 @@ def validate_vid(vid: int) -> None:
         raise ValidationError(_("VLAN %(vid)s is out of range 1-4094"), code="out_of_range", params={"vid": vid})
 
 
+# RFC 8925 section 3.4: V6ONLY_WAIT is a 32-bit count of seconds, at least MIN_V6ONLY_WAIT; 1800 is the default.
+V6ONLY_WAIT_MIN = 300
+V6ONLY_WAIT_MAX = 2**32 - 1
+V6ONLY_WAIT_DEFAULT = 1800
+
+
+def validate_v6only_wait(seconds: int) -> None:
+    if not V6ONLY_WAIT_MIN <= seconds <= V6ONLY_WAIT_MAX:
+        raise ValidationError(
+            _("V6ONLY_WAIT is how long an IPv6-only client stays off IPv4: from 300 seconds (RFC 8925's minimum) "
+              "to 4294967295 seconds, not %(seconds)s; 1800 is the usual value."),
+            code="out_of_range",
+            params={"seconds": seconds},
+        )
+
+
 def validate_essid(essid: str) -> None:
     size = len(essid.encode("utf-8"))
     if size > ESSID_MAX_BYTES:

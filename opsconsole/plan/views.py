@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from opsconsole.accounts.access import noc_required, staff_required
+from opsconsole.registration.ipv6_mostly import ipv6_mostly_adoption, pref64_for_router
 
 from .choices import Family
 from .forms import PrefixForm, SsidForm, VlanForm
@@ -34,7 +35,8 @@ def _table_rows() -> list[dict]:
 
 @staff_required
 def table(request: HttpRequest) -> HttpResponse:
-    return render(request, "plan/table.html", {"rows": _table_rows()})
+    ipv6_mostly = [{"adoption": adoption, "pref64": pref64_for_router(adoption.vlan)} for adoption in ipv6_mostly_adoption()]
+    return render(request, "plan/table.html", {"rows": _table_rows(), "ipv6_mostly": ipv6_mostly})
 
 
 def _edit(request: HttpRequest, form: VlanForm | SsidForm | PrefixForm, kind: str) -> HttpResponse:

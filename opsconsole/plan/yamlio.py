@@ -19,6 +19,8 @@ DEMO_DIR = Path(__file__).parent / "demo"
 DEMO_PLANS = ("wide-camp-2011", "interop-shownet-2013")
 FAMILIES = (Family.IPV6, Family.IPV4)
 FAMILY_FIELDS = ("scope", "allocation", "resolver", "transition")
+# Written only on rows that have it (IPv6-mostly), so plans without it keep their exact text.
+OPTIONAL_FAMILY_FIELDS = ("v6only_wait",)
 NO_FAMILY = dict.fromkeys(FAMILY_FIELDS, "none")
 # Per list: its keys in export order, and the optional ones with their defaults.
 SHAPES: dict[str, tuple[tuple[str, ...], dict[str, object]]] = {
@@ -48,10 +50,15 @@ def demo_plan(name: str) -> str:
     return (DEMO_DIR / f"{name}.yaml").read_text(encoding="utf-8")
 
 
+def _family_row(row: VlanFamily) -> _Inline:
+    values = [(f, getattr(row, f)) for f in FAMILY_FIELDS]
+    return _Inline(values + [(f, getattr(row, f)) for f in OPTIONAL_FAMILY_FIELDS if getattr(row, f) is not None])
+
+
 def plan_data() -> dict[str, list[dict]]:
     vlans = []
     for vlan in Vlan.objects.prefetch_related("families"):
-        families = {row.family: _Inline((f, getattr(row, f)) for f in FAMILY_FIELDS) for row in vlan.families.all()}
+        families = {row.family: _family_row(row) for row in vlan.families.all()}
         entry = {"vid": vlan.vid, "name": vlan.name, "purpose": vlan.purpose}
         vlans.append(entry | {family: families.get(family, _Inline(NO_FAMILY)) for family in FAMILIES})
     ssids = [
@@ -179,10 +186,13 @@ def _families(place: str, entry: dict, problems: _Problems) -> list[VlanFamily]:
         values = entry.get(family)
         if family not in entry:
             continue  # already reported as missing
-        if not isinstance(values, dict) or values.keys() != set(FAMILY_FIELDS):
-            problems.add(f"{place}.{family}", _("must be a mapping with exactly %(keys)s") % {"keys": ", ".join(FAMILY_FIELDS)})
+        if not isinstance(values, dict) or not set(FAMILY_FIELDS) <= values.keys() <= {*FAMILY_FIELDS, *OPTIONAL_FAMILY_FIELDS}:
+            problems.add(f"{place}.{family}", _("must be a mapping with exactly %(keys)s, and optionally %(optional)s")
+                         % {"keys": ", ".join(FAMILY_FIELDS), "optional": ", ".join(OPTIONAL_FAMILY_FIELDS)})
             continue
         row = VlanFamily(family=family, **values)
+        if family == Family.IPV4 and rows:
+            row.ipv6_row = rows[0]
         problems.check(f"{place}.{family}", row, ["vlan"])
         rows.append(row)
     return rows
@@ -278,7 +288,7 @@ def _apply(plan: CheckedPlan) -> ImportSummary:
         current = {row.family: row for row in vlan.families.all()}
         for row in families:
             row.vlan = vlan
-            _upsert(current.get(row.family), row, FAMILY_FIELDS, family_counts)
+            _upsert(current.get(row.family), row, FAMILY_FIELDS + OPTIONAL_FAMILY_FIELDS, family_counts)
         # A VLAN whose family rows changed counts as one changed VLAN.
         summary.vlans.created += vlan_counts.created
         summary.vlans.changed += bool(vlan_counts.changed or (family_counts.created or family_counts.changed) and not vlan_counts.created)

@@ -15,7 +15,7 @@ class NasForm(forms.ModelForm):
 
     class Meta:
         model = Nas
-        fields = ["name", "address", "ssids"]
+        fields = ["name", "address", "coa_port", "ssids"]
 
     def clean_new_secret(self) -> str:
         secret = self.cleaned_data["new_secret"]

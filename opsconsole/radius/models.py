@@ -42,6 +42,8 @@ class Nas(models.Model):
                                help_text=_("Where its requests come from: one address or a subnet, IPv4 or IPv6."),
                                error_messages={"unique": _("Another NAS already has this address or subnet.")})
     secret_encrypted = models.TextField(editable=False)
+    coa_port = models.PositiveIntegerField(_("disconnect port"), default=3799,
+                                           help_text=_("Where it takes Disconnect-Requests (RFC 5176); 3799 by default."))
     ssids = models.ManyToManyField(Ssid, verbose_name=_("SSIDs it serves"), related_name="nases", blank=True)
 
     class Meta:
@@ -71,6 +73,12 @@ class Nas(models.Model):
 def sql_unescape(stored: str) -> str:
     """Text as rlm_sql received it: it stores each byte outside its safe characters as =XX (`=` itself as =3D)."""
     return re.sub(rb"=([0-9A-F]{2})", lambda m: bytes([int(m.group(1), 16)]), stored.encode()).decode(errors="replace")
+
+
+def ssid_of(called_station_id: str) -> str:
+    """The SSID from a stored Called-Station-Id `BSSID:SSID`; empty if the NAS sent none."""
+    match = CALLED_STATION.fullmatch(sql_unescape(called_station_id))
+    return match.group(2) if match else ""
 
 
 def every_address() -> list[str]:
@@ -130,6 +138,76 @@ class RadPostAuth(models.Model):
 
     @property
     def ssid(self) -> str:
-        """The SSID from Called-Station-Id `BSSID:SSID`; empty if the NAS sent none."""
-        match = CALLED_STATION.fullmatch(sql_unescape(self.calledstationid))
-        return match.group(2) if match else ""
+        return ssid_of(self.calledstationid)
+
+
+class RadAcct(models.Model):
+    """One session a NAS reported (FreeRADIUS's radacct); callingstationid is the device's MAC in the console's form."""
+
+    radacctid = models.BigAutoField(primary_key=True)
+    acctsessionid = models.TextField()
+    acctuniqueid = models.TextField()
+    username = models.TextField()
+    nasipaddress = models.TextField()
+    acctstarttime = models.DateTimeField(null=True)
+    acctupdatetime = models.DateTimeField(null=True)
+    acctstoptime = models.DateTimeField(null=True)
+    acctsessiontime = models.BigIntegerField(null=True)
+    acctinputoctets = models.BigIntegerField(null=True)
+    acctoutputoctets = models.BigIntegerField(null=True)
+    calledstationid = models.TextField()
+    callingstationid = models.TextField()
+    acctterminatecause = models.TextField()
+    framedipaddress = models.TextField(null=True)
+    framedipv6address = models.TextField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "radacct"
+        ordering = ["-acctstarttime", "-radacctid"]
+
+    @property
+    def ssid(self) -> str:
+        return ssid_of(self.calledstationid)
+
+    @property
+    def address(self) -> str:
+        return self.framedipv6address or self.framedipaddress or ""
+
+
+class DisconnectRequest(models.Model):
+    """The console asking a NAS to end one session (RFC 5176), and what the NAS answered."""
+
+    class Trigger(models.TextChoices):
+        DEVICE_REMOVED = "device-removed", _("device removed")
+        EXPIRED = "expired", _("registration expired or event over")
+        CERTIFICATE_REVOKED = "certificate-revoked", _("certificate revoked")
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("sending")
+        ACK = "ack", _("disconnected (ACK)")
+        NAK = "nak", _("refused (NAK)")
+        NO_ANSWER = "no-answer", _("no answer")
+
+    participant = models.ForeignKey("registration.Participant", verbose_name=_("participant"), null=True,
+                                    on_delete=models.SET_NULL, related_name="disconnects")
+    nas = models.ForeignKey(Nas, verbose_name=_("NAS"), on_delete=models.CASCADE, related_name="disconnects")
+    session = models.BigIntegerField(_("radacct id"))
+    acct_session_id = models.CharField(_("Acct-Session-Id"), max_length=253)
+    nas_address = models.CharField(_("NAS-IP-Address"), max_length=45)
+    user_name = models.CharField(_("User-Name"), max_length=253, blank=True)
+    mac = models.CharField(_("MAC address"), max_length=17)
+    trigger = models.CharField(_("why"), max_length=24, choices=Trigger.choices)
+    result = models.CharField(_("result"), max_length=12, choices=Result.choices, default=Result.PENDING)
+    error_cause = models.PositiveIntegerField(_("Error-Cause"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("disconnect request")
+        constraints = [models.UniqueConstraint(fields=["session"], name="radius_disconnect_once_per_session")]
+
+    def __str__(self) -> str:
+        return f"Disconnect {self.mac} at {self.nas}"

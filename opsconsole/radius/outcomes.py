@@ -5,6 +5,7 @@ from gateways.render import freeradius
 from opsconsole.registration.models import Participant
 
 from .models import RadPostAuth, sql_unescape
+from .sessions import participant_sessions
 
 # The policy stores its reasons in English (gateways/render/freeradius.py); pages show them translated.
 REASONS = {
@@ -28,3 +29,9 @@ def recent_outcomes(participant: Participant, limit: int = 20) -> list[RadPostAu
     for outcome in outcomes:
         outcome.reason_label = reason_label(outcome.reason)
     return outcomes
+
+
+def participant_radius(participant: Participant) -> dict:
+    """What the participant page shows of RADIUS, first rendered and live: answers, sessions, disconnects."""
+    return {"radius_outcomes": recent_outcomes(participant), "radius_sessions": participant_sessions(participant),
+            "radius_disconnects": participant.disconnects.select_related("nas")[:10]}

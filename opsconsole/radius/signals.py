@@ -1,17 +1,21 @@
-"""Keeps RADIUS nodes' intents in step with the NAS inventory: clients and the secrets version live in the intent.
+"""Keeps RADIUS nodes' intents in step with the NAS inventory: clients and the secrets version live in the intent;
+and ends the sessions of a device removed or of a certificate revoked (RFC 5176 Disconnect), whichever channel did it.
 
 Registrations need nothing here: FreeRADIUS reads them through the database views the moment they commit.
 """
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from opsconsole.audit.models import AuditEntry
 from opsconsole.audit.trail import record
+from opsconsole.certificates.models import IssuedCertificate, RevocationReason
 from opsconsole.nodes.revisions import mark_nodes_dirty
+from opsconsole.registration.models import Device
 
+from .disconnects import disconnect_sessions
 from .intents import radius_nodes
-from .models import Nas, RadiusService
+from .models import DisconnectRequest, Nas, RadiusService
 
 
 @receiver(post_save, sender=Nas, dispatch_uid="radius-nas-saved")
@@ -33,3 +37,16 @@ def nas_ssids_changed(sender, instance, action: str, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Nas):
         ssids = sorted(instance.ssids.values_list("essid", flat=True))
         record(AuditEntry.Action.UPDATE, Nas._meta.label, str(instance.pk), str(instance), None, {"ssids": ssids})
+
+
+@receiver(pre_delete, sender=Device, dispatch_uid="radius-device-removed")
+def device_removed(sender, instance: Device, **kwargs) -> None:
+    disconnect_sessions([instance.mac], DisconnectRequest.Trigger.DEVICE_REMOVED)
+
+
+@receiver(post_save, sender=IssuedCertificate, dispatch_uid="radius-certificate-revoked")
+def certificate_revoked(sender, instance: IssuedCertificate, update_fields=None, raw: bool = False, **kwargs) -> None:
+    # A removal or an event's end revokes too; those disconnect under their own name (above, and the beat task).
+    requested = instance.revocation_reason in (RevocationReason.REQUESTED, RevocationReason.REISSUED)
+    if not raw and requested and update_fields and "revoked_at" in update_fields and instance.device_mac:
+        disconnect_sessions([instance.device_mac], DisconnectRequest.Trigger.CERTIFICATE_REVOKED)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opsconsole.accounts.access import noc_required, staff_required
-from opsconsole.radius.outcomes import recent_outcomes
+from opsconsole.radius.outcomes import participant_radius
 
 from .forms import DeviceForm, ExtendForm, ParticipantForm, RegistrationSettingsForm
 from .mac import is_locally_administered, search_digits
@@ -84,7 +84,7 @@ def _participant_page(request, participant: Participant, form: DeviceForm, statu
         "participant": participant, "rows": device_rows(participant), "form": form,
         "event_over": participant.event_over(), "limit": RegistrationSettings.load().device_limit,
         "codes": participant.sign_in_codes.filter(used_at=None, expires_at__gt=timezone.now()),
-        "radius_outcomes": recent_outcomes(participant),
+        **participant_radius(participant),
     }, status=status)
 
 

@@ -102,6 +102,8 @@ class MapCalculatorForm(forms.Form):
                                   help_text=_("empty: what the EA bits carry"))
     ce_prefix = forms.CharField(label=_("CE end-user IPv6 prefix"), required=False,
                                 validators=[_checked(ipv6_network, "CE prefix")])
+    psid = forms.IntegerField(label=_("PSID provisioned apart"), min_value=0, max_value=65535, required=False,
+                              help_text=_("only when the EA bits carry no PSID"))
     ipv4 = forms.CharField(label=_("or an IPv4 address"), required=False,
                            validators=[_checked(ipv4_address, "IPv4 address")])
     port = forms.IntegerField(label=_("and a port"), min_value=0, max_value=65535, required=False)

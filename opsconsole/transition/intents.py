@@ -70,8 +70,7 @@ def sa46t_document(role: Sa46tRole) -> dict:
 
 def map_ce(role: MapRole) -> dict:
     """A CE's computed share: IPv4 address, PSID, port ranges and CE IPv6 address."""
-    ce = role.ce_mapping()
-    return {"ipv4": str(ce.ipv4), "psid": ce.psid, "ports": [list(r) for r in ce.port_ranges], "ipv6": str(ce.ce_ipv6)}
+    return role.ce_mapping().as_intent()
 
 
 def map_document(role: MapRole) -> dict:

@@ -162,15 +162,21 @@ def role_delete(request: HttpRequest, name: str, kind: str, pk: int) -> HttpResp
     return redirect("transition:node", name=node.name)
 
 
+def _calculation_field(data: dict, message: str) -> str:
+    if data["ipv4"]:
+        return "ipv4"
+    return "psid" if "PSID" in message else "ce_prefix"
+
+
 def _calculate(form: MapCalculatorForm) -> dict | None:
     data = form.cleaned_data
     try:
         if data["ipv4"]:
             ce = ce_for_ipv4_port(form.rule, data["ipv4"], data["port"])
         else:
-            ce = ce_mapping(form.rule, data["ce_prefix"])
+            ce = ce_mapping(form.rule, data["ce_prefix"], data["psid"])
     except AddressingError as exc:
-        form.add_error("ipv4" if data["ipv4"] else "ce_prefix", str(exc))
+        form.add_error(_calculation_field(data, str(exc)), str(exc))
         return None
     provisioned = ce.psid if form.rule.psid_len and not form.rule.ea_psid_len else None
     return {"ce": ce, "bits": explain_ce(form.rule, ce.ce_prefix, provisioned)}

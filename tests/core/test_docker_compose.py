@@ -25,7 +25,7 @@ def settings_variables() -> set[str]:
 
 
 def test_expected_services_are_defined():
-    assert {"postgres", "redis", "web", "worker", "beat", "agent"} <= set(SERVICES)
+    assert {"postgres", "redis", "web", "worker", "beat", "radius-relay", "agent"} <= set(SERVICES)
 
 
 def test_console_processes_run_the_same_commands_as_make_run():
@@ -58,7 +58,7 @@ def test_every_environment_variable_is_one_the_settings_read():
 
 def test_console_services_use_the_compose_database_and_redis():
     postgres_db = SERVICES["postgres"]["environment"]["POSTGRES_DB"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "beat", "radius-relay"):
         env = SERVICES[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgresql://") and env["DATABASE_URL"].endswith(f"@postgres:5432/{postgres_db}")
         assert env["REDIS_URL"] == "redis://redis:6379/0"

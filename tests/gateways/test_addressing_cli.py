@@ -45,6 +45,15 @@ def test_map_draft03_and_provisioned_psid() -> None:
     assert answer["ports"][0] == [1232, 1235] and answer["port_count"] == 252
 
 
+def test_map_accepts_a_32_rule_with_40_ea_bits() -> None:
+    result = addressing("map", "--rule-ipv6", "2001:db8::/32", "--rule-ipv4", "10.0.0.0/8", "--ea-len", "40",
+                        "--psid-offset", "0", "--prefix", "2001:db8:102:312:3400::/72")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert (answer["ipv4"], answer["psid"], answer["psid_len"]) == ("10.1.2.3", 0x1234, 16)
+    assert answer["ce_ipv6"] == "2001:db8:102:312:3400:a01:203:1234"
+
+
 def test_map_reverse_finds_the_ce() -> None:
     answer = json.loads(addressing("map-reverse", *SHOWNET_FLAGS, "--ipv4", "130.129.255.95", "--port", "45089").stdout)
     assert answer["ce_prefix"] == "2001:3e8:6000:c0::/64"

@@ -103,6 +103,24 @@ def test_4rd_interface_identifier_starts_with_the_v_octet() -> None:
     assert ce.port_count == 960  # same port-set arithmetic as MAP
 
 
+def test_end_user_prefix_longer_than_64_overwrites_the_top_of_the_interface_identifier() -> None:
+    # RFC 7597 section 6: the /72 End-user prefix keeps its 8 bits past /64 (0xab) in place of the
+    # top of example 1's interface identifier 0000:c000:0212:0034.
+    ce = ce_mapping(RFC_RULE, "2001:db8:12:3400:ab00::/72")
+    assert ce.ipv4 == IPv4Address("192.0.2.18") and ce.psid == 0x34
+    assert ce.ce_ipv6 == IPv6Address("2001:db8:12:3400:ab00:c000:212:34")
+
+
+def test_a_32_rule_with_40_ea_bits_gives_a_72() -> None:
+    rule = map_rule("2001:db8::/32", "10.0.0.0/8", ea_len=40, psid_offset=0)
+    assert rule.psid_len == 16
+    ce = ce_for_ipv4_port(rule, "10.1.2.3", 0x1234)
+    # EA bits 0x0102031234: IPv4 suffix 0x010203, PSID 0x1234.
+    assert ce.ce_prefix == IPv6Network("2001:db8:102:312:3400::/72")
+    assert ce.ce_ipv6 == IPv6Address("2001:db8:102:312:3400:a01:203:1234")
+    assert ce_mapping(rule, ce.ce_prefix) == ce
+
+
 def test_rule_giving_each_ce_an_ipv4_prefix() -> None:
     rule = map_rule("2001:db8::/40", "198.51.100.0/24", ea_len=4)
     ce = ce_mapping(rule, "2001:db8:a0::/44")

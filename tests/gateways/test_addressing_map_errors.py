@@ -14,7 +14,7 @@ PROVISIONED_RULE = map_rule("2001:db8:12:3400::/56", "192.0.2.18/32", ea_len=0, 
     [
         ("2001:db8::/40", "192.0.2.0/24", 16, 6, 12, "PSID offset 6 + PSID length 12 exceeds 16 bits"),
         ("2001:db8::/32", "192.0.2.0/24", 30, 6, None, "PSID offset 6 + PSID length 22 exceeds 16 bits"),
-        ("2001:db8::/40", "192.0.2.0/24", 30, 6, None, "rule IPv6 prefix /40 + EA-bits length 30 = 70 exceeds 64 bits"),
+        ("2001:db8::/96", "10.0.0.0/8", 40, 0, None, "rule IPv6 prefix /96 + EA-bits length 40 = 136 exceeds 128 bits"),
         ("2001::/16", "192.0.2.0/24", 49, 6, None, "EA-bits length 49 is out of range (0-48)"),
         ("2001:db8::/40", "192.0.2.0/24", 16, 16, None, "PSID offset 16 is out of range (0-15)"),
         ("2001:db8::/40", "192.0.2.0/24", 16, 6, 6, "minus 8 IPv4 suffix bits gives PSID length 8, not 6"),
@@ -38,7 +38,6 @@ def test_inconsistent_rules_are_refused(
     [
         (RFC_RULE, "2001:db9:12:3400::/56", None, "CE prefix 2001:db9:12:3400::/56 is outside the rule IPv6 prefix 2001:db8::/40"),
         (RFC_RULE, "2001:db8:12::/48", None, "CE prefix 2001:db8:12::/48 is shorter than rule IPv6 prefix /40 + 16 EA bits = /56"),
-        (RFC_RULE, "2001:db8:12:3400::/72", None, "is longer than /64"),
         (RFC_RULE, "2001:db8:12:3400::/56", 0x34, "do not provision one apart"),
         (PROVISIONED_RULE, "2001:db8:12:3400::/56", None, "give the provisioned PSID"),
         (PROVISIONED_RULE, "2001:db8:12:3400::/56", 256, "PSID 256 does not fit in 8 bits"),

@@ -3,7 +3,7 @@ import pytest
 from django.db import models
 
 from opsconsole.nodes.models import GatewayNode
-from opsconsole.plan.choices import Allocation, Family, PrefixPurpose, Scope
+from opsconsole.plan.choices import Allocation, Family, PrefixPurpose, Scope, Transition
 from opsconsole.plan.models import Prefix, Vlan, VlanFamily
 from opsconsole.registration.models import DhcpService
 from tests.registration.conftest import nowep_vlan  # noqa: F401  (a fixture)
@@ -57,6 +57,14 @@ def prefix_form(prefix: Prefix, **changes) -> dict:
             "description": prefix.description, **changes}
 
 
+def ipv6_mostly_wait_changed(client, vlan: Vlan):
+    # The row becomes IPv6-mostly in storage only (no rebuild); the page's save, with its new wait, rebuilds.
+    vlan.families.filter(family=Family.IPV4).update(allocation=Allocation.DHCPV4_IPV6_MOSTLY, v6only_wait=1800,
+                                                    transition=Transition.NONE)
+    form = vlan_form(vlan, **{f"{Family.IPV4}-v6only_wait": 900})
+    return client.post(f"/plan/vlans/{vlan.vid}/", form)
+
+
 def ipv4_clients(vlan) -> Prefix:
     return vlan.prefixes.get(network="192.0.2.0/24")
 
@@ -69,6 +77,7 @@ CHANGES = {
     (Vlan, "vid"): lambda c, node, vlan: c.post(f"/plan/vlans/{vlan.vid}/", vlan_form(vlan, vid=41)),
     (VlanFamily, "allocation"): lambda c, node, vlan: c.post(
         f"/plan/vlans/{vlan.vid}/", vlan_form(vlan, **{f"{Family.IPV4}-allocation": Allocation.DHCPV4_OPEN})),
+    (VlanFamily, "v6only_wait"): lambda c, node, vlan: ipv6_mostly_wait_changed(c, vlan),
     (Prefix, "network"): lambda c, node, vlan: c.post(
         f"/plan/prefixes/{ipv4_clients(vlan).pk}/", prefix_form(ipv4_clients(vlan), network="198.51.100.0/24")),
     (Prefix, "purpose"): lambda c, node, vlan: c.post(

@@ -82,7 +82,7 @@ prefixes:
         ("vlans: [7]\nssids: []\nprefixes: []\n", "vlans[0]: must be a mapping with vid, name, purpose, ipv6, ipv4"),
         ("vlans: []\nssids: []\nprefixes: []\nnodes: []\n", "nodes: unknown key; expected vlans, ssids, prefixes"),
         (f"vlans:\n- {{vid: 1, name: a, ipv6: none, ipv4: {FAMILY}}}\nssids: []\nprefixes: []\n",
-         "vlans[0].ipv6: must be a mapping with exactly scope, allocation, resolver, transition"),
+         "vlans[0].ipv6: must be a mapping with exactly scope, allocation, resolver, transition, and optionally v6only_wait"),
         ("vlans: []\nssids: []\nprefixes: []\n!!python/object:os.system\n", "YAML syntax error"),
     ],
 )

@@ -19,7 +19,8 @@ def nowep(db) -> Ssid:
 
 
 def add(client, **fields):
-    return client.post("/admin/radius/nas/add/", {"name": "hall A", "address": "2001:DB8:40::0/64", **fields})
+    return client.post("/admin/radius/nas/add/", {"name": "hall A", "address": "2001:DB8:40::0/64", "coa_port": 3799,
+                                                  **fields})
 
 
 def test_a_nas_is_added_with_its_secret_encrypted_and_never_shown_again(noc_client, nowep):
@@ -40,10 +41,11 @@ def test_an_empty_new_secret_keeps_the_old_one_and_a_new_one_is_a_recorded_renew
     add(noc_client, new_secret=SECRET)
     nas = Nas.objects.get()
 
-    noc_client.post(f"/admin/radius/nas/{nas.pk}/change/", {"name": "hall A", "address": "2001:db8:40::/64", "new_secret": ""})
+    noc_client.post(f"/admin/radius/nas/{nas.pk}/change/",
+                    {"name": "hall A", "address": "2001:db8:40::/64", "coa_port": 3799, "new_secret": ""})
     assert Nas.objects.get().secret == SECRET
-    noc_client.post(f"/admin/radius/nas/{nas.pk}/change/", {"name": "hall A", "address": "2001:db8:40::/64",
-                                                            "new_secret": "a-renewed-secret"})
+    noc_client.post(f"/admin/radius/nas/{nas.pk}/change/",
+                    {"name": "hall A", "address": "2001:db8:40::/64", "coa_port": 3799, "new_secret": "a-renewed-secret"})
 
     assert Nas.objects.get().secret == "a-renewed-secret"
     renewal = AuditEntry.objects.filter(object_type="radius.Nas", action="update").latest("id")

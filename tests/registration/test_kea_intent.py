@@ -48,6 +48,7 @@ def test_registered_unexpired_devices_become_reservations(dhcp_node, nowep_vlan,
     assert role["subnets4"] == [{
         "id": 40, "interface": "eth0.40", "prefix": "192.0.2.0/24", "router": "192.0.2.1",
         "pool": ["192.0.2.2", "192.0.2.254"], "known_only": True, "reservations": ["00:1b:63:00:00:01"],
+        "v6only_wait": None,
     }]
     assert role["subnets6"] == [{
         "id": 40, "interface": "eth0.40", "prefix": "2001:db8:40::/64",

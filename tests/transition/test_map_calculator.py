@@ -51,3 +51,31 @@ def test_reverse_lookup_finds_the_ce(helpdesk_client):
 
 def test_participants_may_not_use_it(participant_client):
     assert participant_client.get(SHOWNET).status_code == 403
+
+
+PROVISIONED = ("/transition/map-calculator/?rule_ipv6=2001:db8:12:3400::/56&rule_ipv4=192.0.2.18/32&ea_len=0"
+               "&psid_offset=6&psid_len=8&ce_prefix=2001:db8:12:3400::/56")
+
+
+def test_psid_provisioned_apart_gives_rfc_7599_example_5(helpdesk_client):
+    page = helpdesk_client.get(PROVISIONED + "&psid=52").content.decode()
+    assert 'name="psid"' in page
+    assert "2001:db8:12:3400:0:c000:212:34" in page
+    assert "<td>1</td><td>1232</td><td>1235</td>" in page
+
+
+def test_missing_or_unwanted_psid_is_explained_next_to_the_psid_field(noc_client):
+    page = noc_client.get(PROVISIONED).content.decode()
+    assert "bits carry no PSID: give the provisioned PSID" in page
+    assert page.index("give the provisioned PSID") > page.index('name="psid"')
+    page = noc_client.get(SHOWNET + "&ce_prefix=2001:3e8:6000:42::/64&psid=3").content.decode()
+    assert "this rule takes the PSID from the EA bits of the CE prefix; do not provision one apart" in page
+    assert "130.129.255.93" not in page
+    page = noc_client.get(PROVISIONED + "&psid=256").content.decode()
+    assert "PSID 256 does not fit in 8 bits" in page
+
+
+def test_a_32_rule_with_40_ea_bits_gives_a_72(helpdesk_client):
+    page = helpdesk_client.get("/transition/map-calculator/?rule_ipv6=2001:db8::/32&rule_ipv4=10.0.0.0/8&ea_len=40"
+                               "&psid_offset=0&ce_prefix=2001:db8:102:312:3400::/72").content.decode()
+    assert "10.1.2.3" in page and "2001:db8:102:312:3400:a01:203:1234" in page

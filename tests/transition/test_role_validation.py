@@ -6,6 +6,7 @@ from opsconsole.transition.models import (
     Dns64Role,
     DsliteRole,
     MapDomain,
+    MapForwardingRule,
     MapRole,
     Nat64Mapping,
     Nat64Pool4,
@@ -79,6 +80,16 @@ def test_members_agree_on_the_count_and_never_share_an_index(db):
     assert errors["member_count"] == ["nat64-1 shares this pool6 as one of 3 members."]
 
 
+def test_tayga_ipv6_addr_inside_a_nat64_prefix_is_refused(node):
+    tayga = {"node": node, "implementation": "tayga", "mode": "siit", "tayga_ipv4_addr": "192.0.2.1"}
+    errors = refused(Nat64Role(pool6="2001:db8:64::/96", tayga_ipv6_addr="2001:db8:64::1", **tayga))
+    assert errors["tayga_ipv6_addr"] == ["TAYGA's own IPv6 address 2001:db8:64::1 lies inside the NAT64 prefix "
+                                         "2001:db8:64::/96, which TAYGA refuses: choose an address outside it."]
+    errors = refused(Nat64Role(pool6="2001:db8:64::/96", tayga_ipv6_addr="64:ff9b::1", **tayga))
+    assert "inside the NAT64 prefix 64:ff9b::/96" in errors["tayga_ipv6_addr"][0]
+    assert saved(Nat64Role(pool6="2001:db8:64::/96", tayga_ipv6_addr="2001:db8:65::1", **tayga)).pk
+
+
 def test_tayga_needs_its_own_address_and_a_dynamic_pool_when_stateful(node):
     errors = refused(Nat64Role(node=node, implementation="tayga", pool6="2001:db8:64::/96"))
     assert errors["tayga_ipv4_addr"] == ["TAYGA needs its own IPv4 address."]
@@ -116,10 +127,20 @@ def test_map_rule_must_be_consistent():
     assert errors["psid_len"] == ["EA-bits length 8 minus 2 IPv4 suffix bits gives PSID length 6, not 5"]
     errors = refused(MapDomain(name="bad", **{**SHOWNET_RULE, "rule_ipv6": "2001:3e8::/40", "ea_len": 20}))
     assert "PSID offset 4 + PSID length 18 exceeds 16 bits" in errors["ea_len"][0]
-    errors = refused(MapDomain(name="bad", **{**SHOWNET_RULE, "rule_ipv6": "2001:3e8:6000::/60"}))
-    assert "exceeds 64 bits" in errors["ea_len"][0]
+    errors = refused(MapDomain(name="bad", **{**SHOWNET_RULE, "rule_ipv6": "2001:3e8:6000::/124"}))
+    assert "exceeds 128 bits" in errors["ea_len"][0]
     errors = refused(MapDomain(name="bad", **{**SHOWNET_RULE, "ea_len": 1}))
     assert "shorter than the 2 IPv4 suffix bits" in errors["ea_len"][0]
+
+
+def test_forwarding_rules_mapping_more_ces_than_a_ce_can_tunnel_to_are_refused(db):
+    domain = saved(MapDomain(name="shownet", **SHOWNET_RULE))
+    shownet_fmr = {"rule_ipv6": "2001:3e8:6000::/56", "rule_ipv4": "130.129.255.92/30", "ea_len": 8, "psid_offset": 4}
+    saved(MapForwardingRule(domain=domain, **shownet_fmr))  # 2**8 = 256 CEs: the most a CE renders tunnels to
+    errors = refused(MapForwardingRule(domain=domain, rule_ipv6="2001:3e8:6100::/52", rule_ipv4="130.129.255.96/30",
+                                       ea_len=4, psid_offset=4))
+    assert errors["ea_len"] == ["The Forwarding Mapping Rules of this domain would map 272 CEs, and each CE gets a "
+                                "tunnel to every one of them: at most 256."]
 
 
 def test_ce_prefix_outside_the_rule_is_refused(node):

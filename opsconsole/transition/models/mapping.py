@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gateways.addressing import CeMapping, InterfaceIdFormat, MapRule, ce_mapping, map_rule
+from gateways.intent import MAX_FMR_CES
 from opsconsole.audit.trail import audited
 
 from ..validators import (
@@ -113,7 +114,16 @@ class MapForwardingRule(MapRuleFields):
         return set(MapRole.objects.filter(domain_id=self.domain_id).values_list("node_id", flat=True))
 
     def clean(self) -> None:
-        self.clean_rule()
+        rule = self.clean_rule()
+        if rule is None or self.domain_id is None:
+            return
+        others = self.domain.forwarding_rules.exclude(pk=self.pk).values_list("ea_len", flat=True)
+        count = sum(2 ** ea_len for ea_len in [rule.ea_len, *others])
+        if count > MAX_FMR_CES:
+            # Each CE renders a tunnel to every CE the domain's FMRs map (gateways/render/tunnels.py).
+            raise ValidationError({"ea_len": _(
+                "The Forwarding Mapping Rules of this domain would map %(count)s CEs, and each CE gets a tunnel to "
+                "every one of them: at most %(max)s.") % {"count": count, "max": MAX_FMR_CES}})
 
 
 @audited()

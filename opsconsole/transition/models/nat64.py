@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gateways.addressing import embed_ipv4
+from gateways.addressing import WELL_KNOWN_PREFIX, embed_ipv4
 from opsconsole.audit.trail import audited
 
 from ..validators import (
@@ -94,6 +94,19 @@ class Nat64Role(NodeRole):
         for field in ("tayga_ipv4_addr", "tayga_dynamic_pool"):
             if getattr(self, field):
                 refuse_non_global_with_wkp(self.pool6, getattr(self, field), field)
+        self._refuse_tayga_ipv6_addr_in_a_nat64_prefix()
+
+    def _refuse_tayga_ipv6_addr_in_a_nat64_prefix(self) -> None:
+        """TAYGA translates every address of its prefix (and of 64:ff9b::/96) to IPv4, so it will not
+        start with its own address there."""
+        address, pool6 = network_or_none(self.tayga_ipv6_addr), network_or_none(self.pool6)
+        if address is None or address.version != 6:
+            return
+        for prefix in (pool6, WELL_KNOWN_PREFIX):
+            if prefix is not None and prefix.version == 6 and address.subnet_of(prefix):
+                raise ValidationError({"tayga_ipv6_addr": _(
+                    "TAYGA's own IPv6 address %(address)s lies inside the NAT64 prefix %(prefix)s, which TAYGA "
+                    "refuses: choose an address outside it.") % {"address": address.network_address, "prefix": prefix}})
 
     def _clean_member(self) -> None:
         if (self.member_index is None) != (self.member_count is None):

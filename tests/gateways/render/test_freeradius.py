@@ -73,6 +73,7 @@ def test_a_broken_configuration_fails_the_check_with_freeradius_message():
     ({"clients": [{"id": 1, "address": "192.0.2.1"}, {"id": 1, "address": "192.0.2.2"}]}, "two clients share an id"),
     ({"database": {"dialect": "postgresql", "host": "db", "name": "x; DROP", "user": "y"}}, "roles.radius.database.name"),
     ({"auth_port": 18120}, "roles.radius.inner_tunnel_port: equals auth_port"),
+    ({"acct_port": 1812}, "roles.radius.acct_port: equals auth_port or inner_tunnel_port"),
 ])
 def test_the_intent_refuses_secrets_and_malformed_fields(change, error):
     with pytest.raises(IntentError, match=re.escape(error)):
@@ -93,4 +94,5 @@ def test_by_default_freeradius_listens_on_every_ipv6_and_ipv4_address():
 
     site = by_path(files)["freeradius/sites-enabled/default"]
     assert "ipv6addr = ::\n" in site and "ipv4addr = 0.0.0.0\n" in site  # :: alone would be IPv6 only
+    assert site.count("type = acct") == 2 and "port = 1813" in site  # accounting beside authentication
     assert all(check.ok for check in checks)

@@ -1,4 +1,5 @@
 """`make run`: prepare the database and demo data, then run web, worker, beat and a local sandbox agent."""
+import functools
 import os
 import shutil
 import sys
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand
 
 from opsconsole.accounts.demo import ensure_demo_logins
 from opsconsole.core.processes import ProcessGroup, console_processes, run_forwarding_signals, run_until_interrupted
-from opsconsole.core.services import ServiceUnavailable, private_redis, require_redis
+from opsconsole.core.services import ServiceUnavailable, accepts_connections, private_redis, require_redis
 from opsconsole.nodes.local import local_agent_specs
 from opsconsole.registration.demo import ensure_demo_registration
 
@@ -51,7 +52,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {role:<12} {username} / {password}")
             self.stdout.write(f"Request log: {settings.VAR_DIR / 'access.log'}\n")
 
-        sys.exit(run_until_interrupted(ProcessGroup(specs), announce))
+        web_answers = functools.partial(accepts_connections, host, port)
+        sys.exit(run_until_interrupted(ProcessGroup(specs), announce, ready=web_answers))
 
     def run_beside_private_redis(self, host: str, port: int, plan: str) -> int:
         """Start a private Redis under var/redis/ and run the console again as a child given its URL: settings,
