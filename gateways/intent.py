@@ -366,6 +366,8 @@ _RADIUS = {
     "reject_delay": (integer(0, 5), 1),
     # Where the agent keeps the NAS secrets and the database password (see gateways/render/freeradius.py).
     "secrets_file": (_PATH, "/etc/freeradius/opsconsole-secrets.conf"),
+    # Where the agent keeps the eap module's key, certificates and CRL, fetched with the secrets.
+    "tls_dir": (_PATH, "/etc/freeradius/opsconsole-tls"),
     "database": (fields({
         "dialect": (choice("sqlite", "postgresql"), _REQUIRED),
         "sqlite_file": (_PATH, None),

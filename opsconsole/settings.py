@@ -184,6 +184,8 @@ CELERY_BEAT_SCHEDULE = {
     "revoke-certificates-of-ended-events": {"task": "opsconsole.certificates.tasks.revoke_certificates_of_ended_events", "schedule": 300.0},
     "close-silent-radius-sessions": {"task": "opsconsole.radius.tasks.close_silent_sessions", "schedule": 60.0},
     "disconnect-expired-devices": {"task": "opsconsole.radius.tasks.disconnect_expired_devices", "schedule": 60.0},
+    # Hourly, so the day's CRL reaches RADIUS nodes within an hour of midnight UTC (nothing is pushed otherwise).
+    "refresh-radius-crl": {"task": "opsconsole.radius.tasks.refresh_crl", "schedule": 3600.0},
 }
 # A RADIUS session with no accounting packet for this long is closed (3 x a 5-minute interim interval).
 RADIUS_STALE_SESSION_SECONDS = int(os.environ.get("RADIUS_STALE_SESSION_SECONDS", "900"))

@@ -1,4 +1,5 @@
-"""A real FreeRADIUS for tests: the rendered radius role over Debian's layout, on free loopback ports, and radclient."""
+"""A real FreeRADIUS for tests: the rendered radius role over Debian's layout, on free loopback ports, against the
+test database; radclient and eapol_test to talk to it."""
 from __future__ import annotations
 
 import contextlib
@@ -13,10 +14,11 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from gateways.intent import validate_intent
-from gateways.render.freeradius import DEBIAN_LAYOUT, overlay_debian_layout, render_freeradius, render_secrets
+from gateways.local_radius import local_paths, prepare
+from gateways.node_secrets import write_tls_files
+from gateways.render.freeradius import DEBIAN_LAYOUT, stand_in_tls
 from opsconsole.radius.intents import database_connection
 
-from .gateways.render.conftest import write
 from .ports import free_port
 
 START_TIMEOUT = 20
@@ -25,75 +27,99 @@ START_TIMEOUT = 20
 def radius_intent(directory: Path, clients: list[dict], auth_port: int, acct_port: int, inner_port: int) -> dict:
     return validate_intent({"schema": 1, "node": "radius-test", "description": "tests", "roles": {"radius": {
         "listen": ["127.0.0.1", "::1"], "auth_port": auth_port, "acct_port": acct_port, "inner_tunnel_port": inner_port,
-        "config_dir": str(directory / "raddb"), "log_dir": str(directory), "run_dir": str(directory),
-        "run_as": "root", "reject_delay": 0, "secrets_file": str(directory / "secrets.conf"),
-        "database": database_connection(), "clients": clients,
+        "database": database_connection(), "clients": clients, **local_paths(directory),
     }}})
 
 
-@dataclass
 class RunningRadius:
-    port: int
-    acct_port: int
-    log: list[str]
+    """FreeRADIUS in the foreground on configuration DIRECTORY, started until "Ready to process requests"; with
+    DEBUG, `-X`, whose log shows every request it received."""
+
+    def __init__(self, directory: Path, port: int, acct_port: int = 0, debug: bool = False) -> None:
+        self.directory, self.port, self.acct_port = directory, port, acct_port
+        self.argv = ["freeradius", "-X", "-d", str(directory)] if debug else [
+            "freeradius", "-f", "-d", str(directory), "-l", "stdout"]
+        self.log: list[str] = []
+        self.process: subprocess.Popen | None = None
+        self.reader: threading.Thread | None = None
+
+    def start(self) -> None:
+        process = self.process = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                                  text=True)
+        ready = threading.Event()
+
+        def read() -> None:
+            for line in process.stdout:
+                self.log.append(line.rstrip("\n"))
+                if "Ready to process requests" in line:
+                    ready.set()
+
+        self.reader = threading.Thread(target=read, daemon=True)
+        self.reader.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not ready.wait(0.1):
+            if process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("FreeRADIUS did not start:\n" + "\n".join(self.log[-40:]))
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(timeout=5)
+        self.process = None
+
+    def install_tls(self, files: dict[str, str]) -> None:
+        """What the agent does with a node's new TLS files: write them, then restart FreeRADIUS (its reload), since
+        OpenSSL reads the CA directory's CRL only when FreeRADIUS starts (or every ca_path_reload_interval >= 300 s)."""
+        write_tls_files(self.directory.parent / "tls", files)
+        self.stop()
+        self.start()
+
+
+@contextlib.contextmanager
+def _started(radius: RunningRadius) -> Iterator[RunningRadius]:
+    radius.start()
+    try:
+        yield radius
+    finally:
+        radius.stop()
+
+
+def _free_ports(count: int) -> list[int]:
+    """COUNT distinct free loopback ports, never Debian's inner-tunnel port 18120."""
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in (*ports, 18120):
+            ports.append(port)
+    return ports
 
 
 @contextlib.contextmanager
 def running_freeradius(clients: list[dict], nas_secrets: dict[int, str], database_password: str = "",
+                       tls: dict[str, str] | None = None,
                        adjust: Callable[[Path], None] | None = None) -> Iterator[RunningRadius]:
-    """`freeradius -f` on the rendered configuration, until "Ready to process requests"; stopped afterwards.
+    """FreeRADIUS on the rendered configuration, with the node's TLS files TLS (from the console's secrets API) or
+    Debian's self-signed stand-ins; stopped afterwards.
 
     ADJUST, if given, may change the configuration directory (raddb) before the server starts (bench/radius.py's
     files-module baseline)."""
     with tempfile.TemporaryDirectory(prefix="freeradius-test-") as name:
         directory = Path(name)
-        ports = [free_port()]
-        while len(ports) < 3:
-            port = free_port()
-            if port not in (*ports, 18120):
-                ports.append(port)
-        auth_port, acct_port, inner_port = ports
-        rendered = directory / "rendered"
-        write(render_freeradius(radius_intent(directory, clients, auth_port, acct_port, inner_port)), rendered)
-        secrets = directory / "secrets.conf"
-        secrets.write_text(render_secrets(nas_secrets, database_password))
-        secrets.chmod(0o600)
-        overlay_debian_layout(rendered / "freeradius", directory / "raddb", secrets)
+        auth_port, acct_port, inner_port = _free_ports(3)
+        secrets = {"nas": {str(nas): secret for nas, secret in nas_secrets.items()},
+                   "database_password": database_password, "tls": tls or stand_in_tls()}
+        config_dir = prepare(radius_intent(directory, clients, auth_port, acct_port, inner_port), secrets)
         if adjust is not None:
-            adjust(directory / "raddb")
-        with _running(["freeradius", "-f", "-d", str(directory / "raddb"), "-l", "stdout"]) as log:
-            yield RunningRadius(auth_port, acct_port, log)
-
-
-@contextlib.contextmanager
-def _running(argv: list[str]) -> Iterator[list[str]]:
-    """FreeRADIUS in the foreground until "Ready to process requests"; its output lines; stopped afterwards."""
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    log: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        for line in process.stdout:
-            log.append(line.rstrip("\n"))
-            if "Ready to process requests" in line:
-                ready.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not ready.wait(0.1):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("FreeRADIUS did not start:\n" + "\n".join(log[-40:]))
-        yield log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        reader.join(timeout=5)
+            adjust(config_dir)
+        with _started(RunningRadius(config_dir, auth_port, acct_port)) as radius:
+            yield radius
 
 
 @contextlib.contextmanager
@@ -120,8 +146,8 @@ def running_coa_nas(secret: str, nak_session: str) -> Iterator[RunningRadius]:
             f"server coa {{\n\trecv-coa {{\n\t\tif (&Acct-Session-Id == \"{nak_session}\") {{\n"
             "\t\t\tupdate reply {\n\t\t\t\t&Error-Cause := Session-Context-Not-Found\n\t\t\t}\n\t\t\treject\n\t\t}\n"
             "\t\tok\n\t}\n\tsend-coa {\n\t\tok\n\t}\n}\n")
-        with _running(["freeradius", "-X", "-d", str(raddb)]) as log:
-            yield RunningRadius(port, 0, log)
+        with _started(RunningRadius(raddb, port, debug=True)) as radius:
+            yield radius
 
 
 @dataclass
@@ -149,3 +175,13 @@ def radclient(server: str, port: int, secret: str, attributes: dict[str, str], c
     reply = done.stdout[received.start():]
     pairs = re.findall(r"^\s+([A-Za-z-]+)(?::\d+)? = (.*)$", reply, re.MULTILINE)
     return Answer(received.group(1), {name: value.strip('"') for name, value in pairs})
+
+
+def eapol_test(radius: RunningRadius, secret: str, called_station: str, network: str, config: Path,
+               timeout: int = 15) -> subprocess.CompletedProcess:
+    """eapol_test with one `network={...}` block from 127.0.0.1, Called-Station-Id CALLED_STATION (BSSID:SSID);
+    returncode 0 means the EAP method succeeded."""
+    config.write_text(f"network={{\n{network}\n}}\n")
+    return subprocess.run(["eapol_test", "-c", str(config), "-a", "127.0.0.1", "-p", str(radius.port), "-s", secret,
+                           "-N", f"30:s:{called_station}", "-t", str(timeout)],
+                          capture_output=True, text=True, timeout=timeout + 10)

@@ -6,8 +6,11 @@ change only when the listeners, the clients (NAS) or the database connection cha
 
 No secret is in the intent or in these files: NAS shared secrets and the database password are references
 `${opsconsole_secrets.<name>}` into a section the node keeps in `secrets_file` (written by the agent, mode 0600,
-outside the rendered tree); `render_secrets` gives that file's bytes. Every value rendered here comes validated from
-the intent (addresses, ports, paths, identifiers); a NAS's name appears only inside a comment.
+outside the rendered tree); `render_secrets` gives that file's bytes. The eap module reads the server's key, its
+certificate, the CA and the CRL from `tls_dir` (TLS_FILES), which the agent writes with the secrets: the key is a
+secret, and the public files travel with it so that the agent always installs a matching set (a revocation or the
+day's CRL changes only `secrets_version` in the intent, never puts a CRL into a revision). Every value rendered here
+comes validated from the intent (addresses, ports, paths, identifiers); a NAS's name appears only inside a comment.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ DATABASE_PASSWORD = "database_password"
 SECRETS_SECTION = "opsconsole_secrets"
 # The line of radiusd.conf naming the secrets file: the off-node check points it at stand-in secrets.
 _SECRETS_FILE_LINE = re.compile(r"^opsconsole_secrets_file = (\S+)$", re.MULTILINE)
+_TLS_DIR_LINE = re.compile(r"^opsconsole_tls_dir = (\S+)$", re.MULTILINE)
 _SECRET_REFERENCE = re.compile(r"\$\{opsconsole_secrets\.([a-z0-9_]+)\}")
 
 # MAC notations access points send: twelve digits, pairs separated by colons or dashes, any case.
@@ -45,6 +49,15 @@ REASON_NOT_REGISTERED = "MAC not registered"
 REASON_EXPIRED = "registration expired"
 REASON_WRONG_SSID = "registered, but not for this SSID"
 REASON_DATABASE_UNAVAILABLE = "RADIUS database unavailable"
+REASON_EAP_NOT_OFFERED = "EAP is not offered on this SSID"
+REASON_REVOKED = "certificate revoked"
+REASON_CERTIFICATE_EXPIRED = "certificate expired"
+# The files the agent writes into tls_dir (the console's opsconsole.certificates.issuing.radius_tls_files): the
+# server's key and certificate, the CA, and a c_rehash directory `ca/` holding the CA and its CRL for check_crl.
+TLS_FILES = re.compile(r"(server\.pem|server\.key|ca\.pem|ca/[0-9a-f]{8}\.r?0)")
+# Debian's self-signed pair (package ssl-cert, which freeradius depends on): stand-ins for the off-node check.
+STAND_IN_CERTIFICATE = Path("/etc/ssl/certs/ssl-cert-snakeoil.pem")
+STAND_IN_KEY = Path("/etc/ssl/private/ssl-cert-snakeoil.key")
 
 
 def nas_key(nas_id: int) -> str:
@@ -111,6 +124,8 @@ def _radiusd(intent: dict, role: dict) -> str:
             f"# secrets version {role['secrets_version'] or 'none'}",
             f"opsconsole_secrets_file = {role['secrets_file']}",
             "$INCLUDE ${opsconsole_secrets_file}",
+            "# The server's key and certificate, the CA and its CRL (eap module): written by the agent with the secrets.",
+            f"opsconsole_tls_dir = {role['tls_dir']}",
             "$INCLUDE clients.conf",
             ("thread pool", ["start_servers = 5", f"max_servers = {THREADS}", "min_spare_servers = 3",
                              "max_spare_servers = 10", "max_requests_per_server = 0", "auto_limit_acct = no"]),
@@ -143,14 +158,18 @@ def _listen(port: int, addresses: list[str], kind: str = "auth") -> list[Section
 
 
 _DEFAULT_SITE: list[Section] = [
-    ("authorize", ["preprocess", "opsconsole_mac_auth", ("eap", ["ok = return"])]),
-    ("authenticate", ["eap"]),
-    ("post-auth", ["sql", ("Post-Auth-Type REJECT", ["sql", "attr_filter.access_reject", "eap"])]),
+    # MAC authentication is for requests without EAP; an EAP conversation is decided by the eap module alone.
+    ("authorize", ["preprocess", ("if (!&EAP-Message)", ["opsconsole_mac_auth"]), ("else", ["opsconsole_eap_ssid"]),
+                   ("eap", ["ok = return"])]),
+    ("authenticate", [("Auth-Type eap", ["eap"])]),
+    ("post-auth", ["sql", ("Post-Auth-Type REJECT", ["opsconsole_tls_reason", "sql", "attr_filter.access_reject",
+                                                      "eap"])]),
     ("preacct", ["preprocess", "acct_unique", "opsconsole_accounting"]),
     ("accounting", ["sql", "attr_filter.accounting_response"]),
 ]
 _INNER_TUNNEL: list[Section] = [
-    ("authorize", ["filter_username", "mschap", ("eap", ["ok = return"]), "pap"]),
+    # sql first: radcheck gives a Wi-Fi password's user name (p<participant>) its NT-Password for MSCHAPv2.
+    ("authorize", ["filter_username", "sql", "mschap", ("eap", ["ok = return"]), "pap"]),
     ("authenticate", [("Auth-Type PAP", ["pap"]), ("Auth-Type MS-CHAP", ["mschap"]), "eap"]),
     ("post-auth", [("Post-Auth-Type REJECT", ["attr_filter.access_reject"])]),
 ]
@@ -231,16 +250,36 @@ def decision_query(mac: str, ssid_hex: str, client: str) -> str:
     )
 
 
+# radcheck, radreply, radusergroup, radgroupcheck and radgroupreply are views over the console's models (see
+# opsconsole/radius/views.py): these are FreeRADIUS's standard queries on them.
 _QUERIES = [
     "\tread_clients = no",
     # FreeRADIUS's default plus the comma (harmless inside a quoted literal), so a stored reason reads as written;
     # anything else outside this set is stored as =XX (opsconsole.radius.models.sql_unescape reads it back).
     '\tsafe_characters = "@abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_: /,"',
+    "\tauthcheck_table = radcheck",
+    "\tauthreply_table = radreply",
+    "\tgroupcheck_table = radgroupcheck",
+    "\tgroupreply_table = radgroupreply",
+    "\tusergroup_table = radusergroup",
     "\tpostauth_table = radpostauth",
     "\tacct_table1 = radacct",
     "\tacct_table2 = radacct",
+    '\tgroup_attribute = "SQL-Group"',
     # The MAC in its canonical form once the policy has recognised one; otherwise the name as sent (EAP).
     '\tsql_user_name = "%{%{control:Tmp-String-0}:-%{User-Name}}"',
+    "\tread_groups = yes",
+    "\tread_profiles = no",
+    '\tauthorize_check_query = "SELECT id, username, attribute, value, op FROM ${authcheck_table} '
+    "WHERE username = '%{SQL-User-Name}' ORDER BY id\"",
+    '\tauthorize_reply_query = "SELECT id, username, attribute, value, op FROM ${authreply_table} '
+    "WHERE username = '%{SQL-User-Name}' ORDER BY id\"",
+    '\tgroup_membership_query = "SELECT groupname FROM ${usergroup_table} '
+    "WHERE username = '%{SQL-User-Name}' ORDER BY priority\"",
+    '\tauthorize_group_check_query = "SELECT id, groupname, attribute, value, op FROM ${groupcheck_table} '
+    "WHERE groupname = '%{${group_attribute}}' ORDER BY id\"",
+    '\tauthorize_group_reply_query = "SELECT id, groupname, attribute, value, op FROM ${groupreply_table} '
+    "WHERE groupname = '%{${group_attribute}}' ORDER BY id\"",
     "\tpost-auth {",
     # No password is stored: MAC authentication has none worth keeping, and EAP never sends one here.
     '\t\tquery = "INSERT INTO ${..postauth_table} (username, pass, reply, calledstationid, callingstationid, reason) '
@@ -305,8 +344,15 @@ def _sql_module(intent: dict, role: dict) -> str:
 
 
 def _refuse(reason: str, depth: int = 3) -> list[str]:
-    lines = ["update control {", f'\t&Tmp-String-9 := "{reason}"', "}", "reject"]
-    return ["\t" * depth + line for line in lines]
+    return _lines([("update control", [f'&Tmp-String-9 := "{reason}"']), "reject"], depth)
+
+
+_SSID_HEX = "%{request:Tmp-String-1}"
+
+
+def _not_offered(authentication: str) -> str:
+    """The condition: the plan's SSID of this request (opsconsole_ssid) does not use AUTHENTICATION."""
+    return f"\"%{{sql:SELECT authentication FROM radius_ssid WHERE essid_hex = '{_SSID_HEX}'}}\" != \"{authentication}\""
 
 
 def _decision(role: dict) -> str:
@@ -317,6 +363,7 @@ def _decision(role: dict) -> str:
 
 
 def _policy(intent: dict, role: dict) -> str:
+    ssid = _SSID_HEX
     return joined(header(intent, "radius") + [
         "# MAC authentication: the decision with a plain reason (control:Tmp-String-9, stored in radpostauth).",
         "# control:Tmp-String-0 is the MAC in the console's form aa:bb:cc:dd:ee:ff, request:Tmp-String-1 the SSID",
@@ -326,14 +373,7 @@ def _policy(intent: dict, role: dict) -> str:
         "\t\tupdate control {",
         '\t\t\t&Tmp-String-0 := "%{tolower:%{1}:%{2}:%{3}:%{4}:%{5}:%{6}}"',
         "\t\t}",
-        f"\t\tif (&Called-Station-Id =~ /^{CALLED_STATION_PATTERN}$/i) {{",
-        "\t\t\tupdate request {",
-        '\t\t\t\t&Called-Station-SSID := "%{2}"',
-        "\t\t\t}",
-        "\t\t\tupdate request {",
-        '\t\t\t\t&Tmp-String-1 := "%{hex:&Called-Station-SSID}"',
-        "\t\t\t}",
-        "\t\t}",
+        "\t\topsconsole_ssid",
         # One query per request (see decision_query); an empty answer means the database did not answer.
         "\t\tupdate control {",
         f'\t\t\t&Tmp-String-2 := "%{{sql:{_decision(role)}}}"',
@@ -354,6 +394,49 @@ def _policy(intent: dict, role: dict) -> str:
         *_refuse(REASON_DATABASE_UNAVAILABLE, 2),
         "\t}",
         "}",
+        "",
+        "# EAP (EAP-TLS, and PEAP-MSCHAPv2 for the Wi-Fi passwords) only on an EAP SSID, from a NAS that serves it.",
+        "opsconsole_eap_ssid {",
+        "\topsconsole_ssid",
+        f"\tif ({_not_offered('wpa2-eap-tls')}) {{",
+        *_refuse(REASON_EAP_NOT_OFFERED, 2),
+        "\t}",
+        "\topsconsole_nas_serves_ssid",
+        "}",
+        "",
+        "# The SSID from Called-Station-Id (BSSID:SSID) into Called-Station-SSID and, in hex, request:Tmp-String-1.",
+        "opsconsole_ssid {",
+        f"\tif (&Called-Station-Id =~ /^{CALLED_STATION_PATTERN}$/i) {{",
+        "\t\tupdate request {",
+        '\t\t\t&Called-Station-SSID := "%{2}"',
+        "\t\t}",
+        "\t\tupdate request {",
+        '\t\t\t&Tmp-String-1 := "%{hex:&Called-Station-SSID}"',
+        "\t\t}",
+        "\t}",
+        "}",
+        "",
+        "opsconsole_nas_serves_ssid {",
+        "\tif (\"%{sql:SELECT COUNT(*) FROM radius_nas_ssid "
+        f"WHERE client = '%{{client:shortname}}' AND essid_hex = '{ssid}'}}\" == 0) {{",
+        *_refuse(REASON_UNKNOWN_NAS, 2),
+        "\t}",
+        "}",
+        "",
+        "# An EAP-TLS refusal's reason, from the error OpenSSL's verification gave (in Module-Failure-Message).",
+        "opsconsole_tls_reason {",
+        "\tif (&Module-Failure-Message[*] =~ /certificate revoked/) {",
+        "\t\tupdate control {",
+        f'\t\t\t&Tmp-String-9 := "{REASON_REVOKED}"',
+        "\t\t}",
+        "\t}",
+        "\telsif (&Module-Failure-Message[*] =~ /certificate has expired/) {",
+        "\t\tupdate control {",
+        f'\t\t\t&Tmp-String-9 := "{REASON_CERTIFICATE_EXPIRED}"',
+        "\t\t}",
+        "\t}",
+        "}",
+        "",
         "# Accounting: the device's MAC in the console's form, so a session joins its device whatever the NAS wrote.",
         "opsconsole_accounting {",
         f"\tif (&Calling-Station-Id =~ /{_MAC_REGEX}/i) {{",
@@ -365,6 +448,36 @@ def _policy(intent: dict, role: dict) -> str:
     ])
 
 
+def _eap_module(intent: dict) -> str:
+    tls_dir = "${opsconsole_tls_dir}"
+    return joined(header(intent, "radius") + _lines([("eap", [
+        "default_eap_type = tls",
+        "timer_expire = 60",
+        "ignore_unknown_eap_types = no",
+        "cisco_accounting_username_bug = no",
+        "max_sessions = ${max_requests}",
+        ("tls-config tls-common", [
+            f"private_key_file = {tls_dir}/server.key",
+            f"certificate_file = {tls_dir}/server.pem",
+            f"ca_file = {tls_dir}/ca.pem",
+            # The CA and its CRL, c_rehash names; OpenSSL reads them once per start, so the agent restarts
+            # FreeRADIUS whenever the CRL changes (the secrets version in radiusd.conf changes with it).
+            f"ca_path = {tls_dir}/ca",
+            "check_crl = yes",
+            "cipher_list = \"DEFAULT\"",
+            "tls_min_version = \"1.2\"",
+            # Debian's choice: PEAP and TTLS over TLS 1.3 are not interoperable with every client yet.
+            "tls_max_version = \"1.2\"",
+            ("cache", ["enable = no"]),
+            ("verify", []),
+        ]),
+        ("tls", ["tls = tls-common"]),
+        ("peap", ["tls = tls-common", "default_eap_type = mschapv2", "copy_request_to_tunnel = yes",
+                  "use_tunneled_reply = yes", 'virtual_server = "inner-tunnel"']),
+        ("mschapv2", []),
+    ])]))
+
+
 def render_freeradius(intent: dict) -> list[RenderedFile]:
     role = intent["roles"]["radius"]
     return [
@@ -373,6 +486,7 @@ def render_freeradius(intent: dict) -> list[RenderedFile]:
         RenderedFile("freeradius", _path("sites-enabled/default"), _default_site(intent, role)),
         RenderedFile("freeradius", _path("sites-enabled/inner-tunnel"), _inner_tunnel(intent, role)),
         RenderedFile("freeradius", _path("mods-enabled/sql"), _sql_module(intent, role)),
+        RenderedFile("freeradius", _path("mods-enabled/eap"), _eap_module(intent)),
         RenderedFile("freeradius", _path("policy.d/opsconsole"), _policy(intent, role)),
     ]
 
@@ -397,10 +511,18 @@ def _tree_root(file: Path) -> Path:
     raise FileNotFoundError(f"no radiusd.conf above {file}")
 
 
-def overlay_debian_layout(rendered_root: Path, target: Path, secrets_file: Path | None = None) -> None:
+def stand_in_tls() -> dict[str, str]:
+    """TLS files for a server that is not the node's: Debian's self-signed certificate as server and CA, no CRL."""
+    certificate = STAND_IN_CERTIFICATE.read_text()
+    return {"server.pem": certificate, "ca.pem": certificate, "server.key": STAND_IN_KEY.read_text()}
+
+
+def overlay_debian_layout(rendered_root: Path, target: Path, secrets_file: Path | None = None,
+                          tls_dir: Path | None = None) -> None:
     """Debian's /etc/freeradius/3.0 at TARGET with the rendered files over it and `raddbdir` pointing at TARGET.
 
-    With SECRETS_FILE the secrets come from there; without, a stand-in with a value for every reference.
+    With SECRETS_FILE the secrets come from there, with TLS_DIR the eap module's files; without, stand-ins: a value
+    for every secret reference, and Debian's self-signed certificate.
     """
     shutil.copytree(DEBIAN_LAYOUT, target, symlinks=True, dirs_exist_ok=True)
     for site in ("default", "inner-tunnel"):
@@ -418,6 +540,12 @@ def overlay_debian_layout(rendered_root: Path, target: Path, secrets_file: Path 
         secrets_file.write_text(render_secrets({int(name[3:]): "check-only" for name in names}, ""))
     radiusd = target / "radiusd.conf"
     content = _SECRETS_FILE_LINE.sub(f"opsconsole_secrets_file = {secrets_file}", radiusd.read_text())
+    if tls_dir is None:
+        tls_dir = target / "opsconsole-check-tls"
+        (tls_dir / "ca").mkdir(parents=True, exist_ok=True)
+        for name, stand_in in stand_in_tls().items():
+            (tls_dir / name).write_text(stand_in)
+    content = _TLS_DIR_LINE.sub(f"opsconsole_tls_dir = {tls_dir}", content)
     radiusd.write_text(re.sub(r"^raddbdir = .*$", f"raddbdir = {target}", content, flags=re.MULTILINE))
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from opsconsole.certificates.issuing import radius_tls_files
+
 from .models import Nas, RadiusService
 
 
@@ -28,11 +30,20 @@ def database_connection(host: str = "") -> dict:
             "port": int(settings["PORT"] or 5432), "name": settings["NAME"], "user": settings["USER"]}
 
 
-def secrets_version(nases: list[Nas]) -> str:
-    """Changes whenever a NAS secret is set (each encryption differs), so the intent changes and the agent refetches."""
+def tls_files() -> dict[str, str]:
+    """The eap module's files: public ones (certificates, the CRL) travel with the key so that the agent writes a
+    matching set at once, and a revocation or the daily CRL changes no revision content but this digest."""
+    return {name: content.decode() for name, content in radius_tls_files().items()}
+
+
+def secrets_version(nases: list[Nas], tls: dict[str, str]) -> str:
+    """Changes whenever a NAS secret is set (each encryption differs) or a TLS file changes (a revocation, the day's
+    CRL, a renewed server certificate), so the intent changes and the agent refetches and restarts FreeRADIUS."""
     digest = hashlib.sha256()
     for nas in nases:
         digest.update(f"{nas.pk}:{nas.secret_encrypted}\n".encode())
+    for name, content in sorted(tls.items()):
+        digest.update(f"{name}:{content}\n".encode())
     return digest.hexdigest()
 
 
@@ -43,15 +54,22 @@ def radius_role(service: RadiusService) -> dict:
         "auth_port": service.auth_port,
         "database": database_connection(service.database_host),
         "clients": [{"id": nas.pk, "name": nas.name, "address": nas.address} for nas in nases],
-        "secrets_version": secrets_version(nases),
+        "secrets_version": secrets_version(nases, tls_files()),
+    }
+
+
+def role_secrets() -> dict:
+    """What a RADIUS node's agent writes beside its configuration: NAS secrets by id, the database password, and
+    the eap module's files (the server's private key among them)."""
+    return {
+        "nas": {str(nas.pk): nas.secret for nas in Nas.objects.order_by("pk")},
+        "database_password": connection.settings_dict.get("PASSWORD") or "",
+        "tls": tls_files(),
     }
 
 
 def radius_secrets(node) -> dict:
-    """What the node's agent writes to its secrets file: NAS secrets by id and the database password."""
+    """The secrets API's answer for NODE's radius role: nothing unless the node is a RADIUS node."""
     if not RadiusService.objects.filter(node=node).exists():
         return {}
-    return {"radius": {
-        "nas": {str(nas.pk): nas.secret for nas in Nas.objects.order_by("pk")},
-        "database_password": connection.settings_dict.get("PASSWORD") or "",
-    }}
+    return {"radius": role_secrets()}

@@ -14,6 +14,9 @@ REASONS = {
     freeradius.REASON_NOT_REGISTERED: _("MAC not registered"),
     freeradius.REASON_EXPIRED: _("registration expired"),
     freeradius.REASON_WRONG_SSID: _("registered, but not for this SSID"),
+    freeradius.REASON_EAP_NOT_OFFERED: _("EAP is not offered on this SSID"),
+    freeradius.REASON_REVOKED: _("certificate revoked"),
+    freeradius.REASON_CERTIFICATE_EXPIRED: _("certificate expired"),
 }
 
 

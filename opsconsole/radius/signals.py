@@ -31,6 +31,13 @@ def radius_service_changed(sender, instance: RadiusService, raw: bool = False, *
         transaction.on_commit(lambda: mark_nodes_dirty([instance.node_id], "RADIUS service changed"))
 
 
+@receiver(post_save, sender=IssuedCertificate, dispatch_uid="radius-certificate-revoked-new-crl")
+def certificate_revoked_new_crl(sender, instance: IssuedCertificate, raw: bool = False, **kwargs) -> None:
+    # The new CRL reaches FreeRADIUS with the node's next intent (its secrets version), before the next login.
+    if not raw and instance.revoked_at is not None:
+        transaction.on_commit(lambda: mark_nodes_dirty(radius_nodes(), "certificate revoked"))
+
+
 @receiver(m2m_changed, sender=Nas.ssids.through, dispatch_uid="radius-nas-ssids")
 def nas_ssids_changed(sender, instance, action: str, **kwargs) -> None:
     # Which SSIDs a NAS serves decides who it may let in: a change to it is in the trail like any other.
@@ -44,8 +51,8 @@ def device_removed(sender, instance: Device, **kwargs) -> None:
     disconnect_sessions([instance.mac], DisconnectRequest.Trigger.DEVICE_REMOVED)
 
 
-@receiver(post_save, sender=IssuedCertificate, dispatch_uid="radius-certificate-revoked")
-def certificate_revoked(sender, instance: IssuedCertificate, update_fields=None, raw: bool = False, **kwargs) -> None:
+@receiver(post_save, sender=IssuedCertificate, dispatch_uid="radius-certificate-revoked-disconnect")
+def certificate_revoked_disconnect(sender, instance: IssuedCertificate, update_fields=None, raw: bool = False, **kwargs) -> None:
     # A removal or an event's end revokes too; those disconnect under their own name (above, and the beat task).
     requested = instance.revocation_reason in (RevocationReason.REQUESTED, RevocationReason.REISSUED)
     if not raw and requested and update_fields and "revoked_at" in update_fields and instance.device_mac:

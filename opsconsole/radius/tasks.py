@@ -1,13 +1,16 @@
-"""RADIUS work in the background: silent sessions closed, sessions of devices no longer allowed disconnected."""
+"""RADIUS work in the background: silent sessions closed, sessions of devices no longer allowed disconnected, and
+the day's CRL (FreeRADIUS refuses everyone once its CRL's next update has passed, so RADIUS nodes get a new one)."""
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from opsconsole.nodes.revisions import mark_nodes_dirty
 from opsconsole.registration.models import Device
 
 from .disconnects import ask_nas, disconnect_sessions, record_answer
+from .intents import radius_nodes
 from .models import DisconnectRequest
 from .sessions import close_stale_sessions
 
@@ -36,3 +39,11 @@ def disconnect_expired_devices() -> int:
     """Sessions of devices whose registration or participant's event has ended (removals are sent at once)."""
     expired = Device.objects.exclude(pk__in=Device.objects.unexpired()).values_list("mac", flat=True)
     return len(disconnect_sessions(expired, DisconnectRequest.Trigger.EXPIRED))
+
+
+@shared_task(acks_late=True)
+def refresh_crl() -> int:
+    """Mark the RADIUS nodes dirty; a node whose intent did not change (same day, no revocation) gets no revision."""
+    nodes = radius_nodes()
+    mark_nodes_dirty(nodes, "daily CRL refresh")
+    return len(nodes)

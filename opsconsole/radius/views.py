@@ -6,7 +6,8 @@ the very next Access-Request after the commit: nothing is pushed, nothing copied
 
 What the views mean (FreeRADIUS's standard tables; gateways.render.freeradius.decision_query reads them):
 - radcheck: every unexpired device, by MAC (aa:bb:cc:dd:ee:ff), with Auth-Type := Accept (MAC authentication
-  checks no password);
+  checks no password); and every Wi-Fi password of a participant whose event has not ended, by its user name
+  (p<participant id>), with NT-Password := 0x<NT hash> for PEAP-MSCHAPv2 in the inner tunnel;
 - radusergroup: each unexpired device in the group `ssid<id>` of every MAC-authentication SSID on a VLAN it is
   registered for;
 - radgroupcheck: group `ssid<id>` matches only when the request's SSID (hex, in request:Tmp-String-1) is that SSID;
@@ -53,8 +54,12 @@ def _views(vendor: str) -> dict[str, str]:
         # 'nas<id>' is the FreeRADIUS client's shortname (gateways.render.freeradius.nas_key).
         "radius_nas_ssid": f"SELECT 'nas' || CAST(n.id AS TEXT) AS client, {essid_hex} AS essid_hex FROM radius_nas n"
                            " JOIN radius_nas_ssids ns ON ns.nas_id = n.id JOIN plan_ssid s ON s.id = ns.ssid_id",
+        # Negative ids for the passwords: rlm_sql orders a user's rows by id, and the two kinds never share a name.
         "radcheck": "SELECT d.id AS id, d.mac AS username, 'Auth-Type' AS attribute, ':=' AS op, 'Accept' AS value"
-                    f" FROM {devices} WHERE NOT {expired}",
+                    f" FROM {devices} WHERE NOT {expired}"
+                    " UNION ALL SELECT -w.id AS id, w.username AS username, 'NT-Password' AS attribute, ':=' AS op,"
+                    " '0x' || w.nt_hash AS value FROM certificates_wifipassword w"
+                    f" JOIN registration_participant p ON p.id = w.participant_id WHERE p.active_until > {now}",
         "radreply": "SELECT 0 AS id, '' AS username, '' AS attribute, '=' AS op, '' AS value WHERE 1 = 0",
         "radusergroup": f"SELECT d.id AS id, d.mac AS username, {group} AS groupname, 0 AS priority FROM {devices}"
                         " JOIN registration_device_vlans dv ON dv.device_id = d.id"

@@ -1,73 +1,143 @@
-"""The real FreeRADIUS accepts a certificate the portal issued over EAP-TLS (eapol_test), and refuses it once it is
-revoked and the published CRL reaches FreeRADIUS's CA directory; and PEAP-MSCHAPv2 against the stored NT hash."""
+"""The RADIUS node's rendered FreeRADIUS, with the TLS files its agent fetches from the secrets API, against the test
+database: EAP-TLS with a certificate the portal issued, refused with its reason once revoked and the node has the new
+CRL, or once expired; PEAP-MSCHAPv2 with the portal's Wi-Fi password, checked against the NT hash radcheck gives."""
 import re
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
 from cryptography import x509
+from django.test import Client
+from django.utils import timezone
 
 from opsconsole.certificates import authority
-from opsconsole.certificates.issuing import radius_tls_files
-from opsconsole.certificates.models import IssuedCertificate, WifiPassword
+from opsconsole.certificates.models import CertificateAuthority, IssuedCertificate
+from opsconsole.nodes.intents import build_intent
+from opsconsole.plan.choices import Authentication
+from opsconsole.plan.models import Ssid
+from opsconsole.radius.models import RadPostAuth
 
+from ..freeradius import eapol_test, running_freeradius
+from ..radius.nodes import make_radius_node
 from .conftest import PASSWORD, issue_in_portal, open_bundle
-from .freeradius import FreeRadius, eapol_test
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-
-def write_tls_files(directory: Path) -> dict[str, Path]:
-    for name, content in radius_tls_files().items():
-        (directory / name).parent.mkdir(parents=True, exist_ok=True)
-        (directory / name).write_bytes(content)
-    return {"key": directory / "server.key", "certificate": directory / "server.pem", "ca": directory / "ca.pem",
-            "ca_path": directory / "ca"}
+NAS_ID, SECRET = 9101, "eap-ap-secret"
+CALLED_STATION = "02-00-5E-10-00-01:widecamp"
+SERVER_NAME = "radius.camp.example"
 
 
-def test_eap_tls_with_an_issued_certificate_then_refused_after_revocation(client, participant_client, device, eap_ssid,
-                                                                          tmp_path):
-    tls = write_tls_files(tmp_path / "tls")
+@pytest.fixture
+def radius_node(eap_ssid):
+    node, token, nas = make_radius_node("radius-1", "ap eap", "127.0.0.1", SECRET, nas_id=NAS_ID, listen=["127.0.0.1"])
+    nas.ssids.set([eap_ssid])
+    return node, token
+
+
+def node_tls_files(client, node, token) -> dict[str, str]:
+    """What the node's agent fetches: the secrets API, with the node's own token."""
+    answer = client.get(f"/api/nodes/{node.name}/secrets/", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    return answer.json()["secrets"]["radius"]["tls"]
+
+
+def running(tls: dict[str, str]):
+    return running_freeradius([{"id": NAS_ID, "name": "ap eap", "address": "127.0.0.1"}], {NAS_ID: SECRET}, tls=tls)
+
+
+def test_eap_tls_with_an_issued_certificate_then_refused_as_revoked_after_the_nodes_new_crl(
+        client, participant_client, helpdesk_user, device, radius_node, tmp_path):
+    node, token = radius_node
     download = issue_in_portal(participant_client, device)
     identity = open_bundle(download).cert.certificate
     (tmp_path / "client.p12").write_bytes(download.content)
+    tls = node_tls_files(client, node, token)
+    (tmp_path / "ca.pem").write_text(tls["ca.pem"])
     network = "\n".join([
-        'key_mgmt=WPA-EAP', 'eap=TLS', f'identity="{device.mac}"', f'ca_cert="{tls["ca"]}"',
-        'domain_match="radius.camp.example"',  # what Android 11+ insists on
+        'key_mgmt=WPA-EAP', 'eap=TLS', f'identity="{device.mac}"', f'ca_cert="{tmp_path / "ca.pem"}"',
+        f'domain_match="{SERVER_NAME}"',  # what Android 11+ insists on
         f'private_key="{tmp_path / "client.p12"}"', f'private_key_passwd="{PASSWORD}"',
     ])
 
-    with FreeRadius(tmp_path / "raddb", tls) as radius:
-        accepted = eapol_test(radius, network, tmp_path / "eapol.conf")
+    with running(tls) as radius:
+        accepted = eapol_test(radius, SECRET, CALLED_STATION, network, tmp_path / "eapol.conf")
         assert accepted.returncode == 0 and "SUCCESS" in accepted.stdout, accepted.stdout[-3000:]
+        assert RadPostAuth.objects.filter(username=device.mac).latest("id").accepted
 
+        version = build_intent(node)["roles"]["radius"]["secrets_version"]
         certificate = IssuedCertificate.objects.get(serial=f"{identity.serial_number:x}")
-        participant_client.post(f"/portal/certificates/{certificate.pk}/revoke/")
-        published = client.get("/certificates/crl.pem").content
-        crl = x509.load_pem_x509_crl(published)
+        assert participant_client.post(f"/portal/certificates/{certificate.pk}/revoke/").status_code == 302
+        # The node's next intent differs (so its agent refetches and restarts FreeRADIUS), and its files hold the CRL.
+        assert build_intent(node)["roles"]["radius"]["secrets_version"] != version
+        renewed = node_tls_files(client, node, token)
+        crl = x509.load_pem_x509_crl(next(v for k, v in renewed.items() if k.endswith(".r0")).encode())
         assert crl.get_revoked_certificate_by_serial_number(identity.serial_number) is not None
-        (tls["ca_path"] / f"{authority.name_hash(crl.issuer)}.r0").write_bytes(published)
-        radius.restart()
+        radius.install_tls(renewed)
 
-        refused = eapol_test(radius, network, tmp_path / "eapol.conf")
+        refused = eapol_test(radius, SECRET, CALLED_STATION, network, tmp_path / "eapol.conf")
         assert refused.returncode != 0 and "SUCCESS" not in refused.stdout
-        assert "certificate revoked" in radius.log.read_text()
+        stored = RadPostAuth.objects.filter(username=device.mac).latest("id")
+        assert (stored.reply, stored.reason) == ("Access-Reject", "certificate revoked"), radius.log[-40:]
+
+    helpdesk = Client()  # `client` is the participant's
+    helpdesk.force_login(helpdesk_user)
+    page = helpdesk.get(f"/registration/participants/{device.participant.pk}/").content.decode()
+    newest = re.findall(r"<tr><td>.*?</tr>", page[page.index("RADIUS answers"):], re.DOTALL)[0]
+    assert "certificate revoked" in newest and "rejected" in newest
 
 
-def test_peap_mschapv2_with_the_password_the_portal_made_and_only_its_nt_hash(participant_client, participant,
-                                                                            eap_ssid, tmp_path):
-    tls = write_tls_files(tmp_path / "tls")
+def test_an_expired_certificate_is_refused_with_its_reason(client, participant, device, radius_node, tmp_path):
+    node, token = radius_node
+    ca = CertificateAuthority.load()
+    then = timezone.now() - timedelta(days=10)
+    subject = authority.client_subject(ca.organisation, participant.name, device.mac)
+    key, certificate = authority.issue_client(ca.key(), ca.x509(), subject, then + timedelta(days=1), then)
+    (tmp_path / "client.p12").write_bytes(authority.pkcs12_bundle(key, certificate, ca.x509(), PASSWORD, "expired"))
+    tls = node_tls_files(client, node, token)
+    (tmp_path / "ca.pem").write_text(tls["ca.pem"])
+    network = "\n".join([
+        'key_mgmt=WPA-EAP', 'eap=TLS', 'identity="expired"', f'ca_cert="{tmp_path / "ca.pem"}"',
+        f'private_key="{tmp_path / "client.p12"}"', f'private_key_passwd="{PASSWORD}"',
+    ])
+
+    with running(tls) as radius:
+        refused = eapol_test(radius, SECRET, CALLED_STATION, network, tmp_path / "eapol.conf")
+
+    assert refused.returncode != 0 and "SUCCESS" not in refused.stdout
+    stored = RadPostAuth.objects.filter(username="expired").latest("id")
+    assert (stored.reply, stored.reason) == ("Access-Reject", "certificate expired"), radius.log[-40:]
+
+
+def test_peap_mschapv2_with_the_portal_password_accepted_and_refused_when_wrong_or_not_offered(
+        client, participant_client, participant, eap_ssid, radius_node, tmp_path):
+    node, token = radius_node
     page = participant_client.post("/portal/certificates/wifi-password/").content.decode()
     username, password = re.findall(r"<dt>(?:Identity \(user name\)|Password)</dt><dd><code>([^<]+)</code>", page)
-    stored = WifiPassword.objects.get(participant=participant)
-    users = f'{username} NT-Password := 0x{stored.nt_hash}\n'
+    assert username == f"p{participant.pk}"
+    tls = node_tls_files(client, node, token)
+    (tmp_path / "ca.pem").write_text(tls["ca.pem"])
 
     def network(secret: str) -> str:
         return "\n".join(['key_mgmt=WPA-EAP', 'eap=PEAP', f'identity="{username}"', 'anonymous_identity="anonymous"',
-                          f'password="{secret}"', 'phase2="auth=MSCHAPV2"', f'ca_cert="{tls["ca"]}"',
-                          'domain_match="radius.camp.example"'])
+                          f'password="{secret}"', 'phase2="auth=MSCHAPV2"', f'ca_cert="{tmp_path / "ca.pem"}"',
+                          f'domain_match="{SERVER_NAME}"'])
 
-    with FreeRadius(tmp_path / "raddb", tls, users=users) as radius:
-        accepted = eapol_test(radius, network(password), tmp_path / "eapol.conf")
-        assert accepted.returncode == 0 and "SUCCESS" in accepted.stdout, accepted.stdout[-3000:]
-        refused = eapol_test(radius, network(password[::-1]), tmp_path / "eapol.conf")
+    with running(tls) as radius:
+        accepted = eapol_test(radius, SECRET, CALLED_STATION, network(password), tmp_path / "eapol.conf")
+        assert accepted.returncode == 0 and "SUCCESS" in accepted.stdout, accepted.stdout[-3000:] + "\n".join(radius.log[-60:])
+        refused = eapol_test(radius, SECRET, CALLED_STATION, network(password[::-1]), tmp_path / "eapol.conf")
         assert refused.returncode != 0 and "SUCCESS" not in refused.stdout
+        # EAP only on an EAP SSID of the plan, and only from a NAS that serves it.
+        Ssid.objects.create(essid="widecamp-a", bands=["5GHz"], authentication=Authentication.EAP_TLS,
+                            vlan=eap_ssid.vlan)
+        for ssid, reason in (("camp-nowep", "EAP is not offered on this SSID"), ("widecamp-a", "unknown NAS")):
+            elsewhere = eapol_test(radius, SECRET, f"02-00-5E-10-00-01:{ssid}", network(password), tmp_path / "eapol.conf")
+            assert elsewhere.returncode != 0 and "SUCCESS" not in elsewhere.stdout
+            stored = RadPostAuth.objects.filter(username="anonymous").latest("id")
+            assert (stored.reply, stored.reason, stored.ssid) == ("Access-Reject", reason, ssid)
+        # radcheck gives no NT-Password once the participant's event has ended.
+        participant.active_from = timezone.now() - timedelta(days=2)
+        participant.active_until = timezone.now() - timedelta(seconds=1)
+        participant.save()
+        ended = eapol_test(radius, SECRET, CALLED_STATION, network(password), tmp_path / "eapol.conf")
+        assert ended.returncode != 0 and "SUCCESS" not in ended.stdout

@@ -2,6 +2,7 @@
 import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,6 +36,14 @@ def test_redis_missing_is_one_plain_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def answers(url: str) -> bool:
+    try:
+        httpx.get(url, timeout=5)
+    except httpx.TransportError:
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def make_run(tmp_path: Path, env: dict) -> Iterator[tuple[str, str]]:
     """The console started as `make run` starts it; yields its URL and output once it is up, then sends it Ctrl-C and
@@ -48,6 +57,11 @@ def make_run(tmp_path: Path, env: dict) -> Iterator[tuple[str, str]]:
         while "Console: " not in (tmp_path / "run.log").read_text():
             assert console.poll() is None, (tmp_path / "run.log").read_text()
             assert time.monotonic() < deadline, "the console did not start"
+            time.sleep(0.5)
+        # The announcement comes a few seconds after the start; on a loaded machine the web may still be starting.
+        while not answers(f"http://127.0.0.1:{port}/login/"):
+            assert console.poll() is None, (tmp_path / "run.log").read_text()
+            assert time.monotonic() < deadline, "the web process did not answer"
             time.sleep(0.5)
         yield f"http://127.0.0.1:{port}", (tmp_path / "run.log").read_text()
     finally:
@@ -87,6 +101,15 @@ def assert_wide_demo_in_sync(base: str, output: str) -> None:
         assert participant.get(f"{base}/nodes/").status_code == 403
 
 
+def assert_the_radius_line_is_accepted(output: str) -> None:
+    """The printed radclient line, run as printed, gets an Access-Accept with the demo plan's nowep VLAN."""
+    line = re.search(r"^RADIUS MAC authentication, try: (radclient .*)$", output, re.MULTILINE).group(1)
+    assert "widecamp-nowep" in line
+    answer = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=30).stdout
+    assert "Received Access-Accept" in answer, answer
+    assert re.search(r"Tunnel-Private-Group-Id:0 = \"103\"", answer), answer
+
+
 @pytest.mark.e2e
 def test_make_run_brings_up_the_wide_demo_in_sync_and_ctrl_c_stops_everything(tmp_path):
     redis_url = f"redis://127.0.0.1:6379/{BROKER_DB}"
@@ -95,6 +118,8 @@ def test_make_run_brings_up_the_wide_demo_in_sync_and_ctrl_c_stops_everything(tm
         with make_run(tmp_path, console_env(tmp_path, redis_url)) as (base, output):
             assert "private" not in output  # REDIS_URL names a Redis that answers
             assert_wide_demo_in_sync(base, output)
+            if shutil.which("freeradius"):
+                assert_the_radius_line_is_accepted(output)
     finally:
         redis.Redis.from_url(redis_url).flushdb()
 

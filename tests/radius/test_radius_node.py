@@ -5,10 +5,14 @@ import pytest
 
 from gateways.intent import validate_intent
 from gateways.render import render_intent
+from opsconsole.certificates.issuing import server_certificate
+from opsconsole.certificates.models import RevocationReason
 from opsconsole.nodes.intents import build_intent
-from opsconsole.radius.models import Nas, RadiusService
+from opsconsole.radius.models import Nas
+from opsconsole.radius.tasks import refresh_crl
 
 from ..transition.conftest import make_node
+from .nodes import make_radius_node
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +21,7 @@ SECRET = "ap-17-shared-secret"
 
 @pytest.fixture
 def radius_node(db):
-    node = make_node("radius-1")
-    _secret, token = node.issue_credentials()
-    node.save()
-    RadiusService.objects.create(node=node, listen=["::"])
-    nas = Nas(name="ap-17", address="192.0.2.17")
-    nas.set_secret(SECRET)
-    nas.save()
-    return node, token, nas
+    return make_radius_node("radius-1", "ap-17", "192.0.2.17", SECRET, listen=["::"])
 
 
 def test_the_intent_has_the_radius_role_with_its_clients_and_no_secret(radius_node):
@@ -76,3 +73,20 @@ def test_the_agent_gets_its_roles_secrets_with_its_own_token_only(radius_node, c
     assert client.get("/api/nodes/radius-1/secrets/").status_code == 401
     mine = client.get("/api/nodes/dhcp-1/secrets/", headers={"Authorization": f"Bearer {other_token}"})
     assert mine.status_code == 200 and mine.json()["secrets"] == {}
+
+
+def test_a_revocation_and_the_daily_crl_mark_the_radius_node_for_a_rebuild(radius_node, django_capture_on_commit_callbacks,
+                                                                         monkeypatch):
+    node, _token, _nas = radius_node
+    marked = []
+    record = lambda ids, reason: marked.append((list(ids), reason))  # noqa: E731
+    monkeypatch.setattr("opsconsole.radius.signals.mark_nodes_dirty", record)
+    monkeypatch.setattr("opsconsole.radius.tasks.mark_nodes_dirty", record)
+    server = server_certificate()
+    marked.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        server.revoke(RevocationReason.REQUESTED)
+    refresh_crl()
+
+    assert marked == [([node.pk], "certificate revoked"), ([node.pk], "daily CRL refresh")]

@@ -10,6 +10,8 @@ class Migration(migrations.Migration):
         ("radius", "0001_nas_inventory"),
         ("registration", "0004_router_advertisements"),
         ("plan", "0001_initial"),
+        # radcheck reads the Wi-Fi passwords' NT hashes.
+        ("certificates", "0001_certificate_authority_and_issued"),
     ]
 
     operations = [

@@ -31,12 +31,18 @@ def test_the_radius_role_passes_freeradius_own_check(database):
 
     assert {f.path for f in files} == {f"freeradius/{name}" for name in (
         "radiusd.conf", "clients.conf", "sites-enabled/default", "sites-enabled/inner-tunnel", "mods-enabled/sql",
-        "policy.d/opsconsole")}
+        "mods-enabled/eap", "policy.d/opsconsole")}
     assert all(check.ok for check in checks), [check.message for check in checks if not check.ok]
     assert {check.message for check in checks} == {"Configuration appears to be OK"}
     clients = by_path(files)["freeradius/clients.conf"]
     assert "ipv6addr = 2001:db8:40::/64" in clients and "ipv4addr = 192.0.2.17/32" in clients
     assert "secret = ${opsconsole_secrets.nas1}" in clients and "require_message_authenticator = yes" in clients
+    # EAP-TLS from the files the agent writes (the check reads Debian's self-signed stand-ins), revocation checked.
+    assert "opsconsole_tls_dir = /etc/freeradius/opsconsole-tls" in by_path(files)["freeradius/radiusd.conf"]
+    eap = by_path(files)["freeradius/mods-enabled/eap"]
+    for line in ("private_key_file = ${opsconsole_tls_dir}/server.key", "ca_path = ${opsconsole_tls_dir}/ca",
+                 "check_crl = yes", 'virtual_server = "inner-tunnel"'):
+        assert f"\t\t{line}\n" in eap or f"\t{line}\n" in eap, line
 
 
 @settings(max_examples=4, deadline=None)

@@ -13,6 +13,7 @@ from opsconsole.accounts.demo import ensure_demo_logins
 from opsconsole.core.processes import ProcessGroup, console_processes, run_forwarding_signals, run_until_interrupted
 from opsconsole.core.services import ServiceUnavailable, accepts_connections, private_redis, require_redis
 from opsconsole.nodes.local import local_agent_specs
+from opsconsole.radius.demo import demo_radius
 from opsconsole.registration.demo import ensure_demo_registration
 
 
@@ -43,6 +44,9 @@ class Command(BaseCommand):
         agents = local_agent_specs(console_url=f"http://{host}:{port}")
 
         specs = console_processes(sys.executable, host, port, str(settings.VAR_DIR)) + agents
+        radius = self.demo_radius()
+        if radius is not None:
+            specs.append(radius.process)
         url = f"http://{host}:{port}/"
 
         def announce():
@@ -50,10 +54,22 @@ class Command(BaseCommand):
             self.stdout.write("Demo logins:")
             for username, password, role in logins:
                 self.stdout.write(f"  {role:<12} {username} / {password}")
+            if radius is not None:
+                self.stdout.write(f"RADIUS MAC authentication, try: {radius.try_line}")
             self.stdout.write(f"Request log: {settings.VAR_DIR / 'access.log'}\n")
 
         web_answers = functools.partial(accepts_connections, host, port)
         sys.exit(run_until_interrupted(ProcessGroup(specs), announce, ready=web_answers))
+
+    def demo_radius(self):
+        """FreeRADIUS on loopback for the demo plan's MAC-authentication SSID, when it is installed."""
+        if not shutil.which("freeradius"):
+            return None
+        try:
+            return demo_radius(settings.VAR_DIR / "radius")
+        except OSError as exc:
+            self.stdout.write(f"FreeRADIUS not started: {exc} (Debian's /etc/freeradius is for root and freerad).")
+            return None
 
     def run_beside_private_redis(self, host: str, port: int, plan: str) -> int:
         """Start a private Redis under var/redis/ and run the console again as a child given its URL: settings,
