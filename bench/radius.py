@@ -7,7 +7,7 @@ a temporary directory instead), and two FreeRADIUS servers on free loopback port
 start theirs (tests/freeradius.py: the rendered radius role over Debian's layout). One reads the console's
 database through rlm_sql as production does; the other is the same build and site with the same MAC normalisation,
 but answers from the files module (mods-config/files/authorize listing the same MACs with the same SSID check and
-VLAN reply), so no accepted request touches the database: the limit, and the ratio is what the SQL path costs.
+the same decision), so no request touches the database: the limit, and the ratio is what the SQL path costs.
 """
 import argparse
 import contextlib
@@ -77,19 +77,18 @@ def files_baseline(count: int):
     """An ADJUST for running_freeradius: the same server answering COUNT devices from its files module, no SQL."""
     essid_hex = ESSID.encode().hex()
     entries = "".join(
-        f'{device_mac(n)}\tTmp-String-1 == "{essid_hex}", Auth-Type := Accept\n'
-        f'\tTunnel-Type := VLAN,\n\tTunnel-Medium-Type := IEEE-802,\n\tTunnel-Private-Group-Id := "{VID}"\n\n'
+        f'{device_mac(n)}\tTmp-String-1 == "{essid_hex}", Tmp-String-2 := "vlan {VID}"\n\n'
         for n in range(count))
 
     def adjust(raddb: Path) -> None:
         policy = raddb / "policy.d" / "opsconsole"
         text = policy.read_text()
-        # Keep the policy's MAC and SSID normalisation and its checks after the lookup (their reason query runs
-        # only for a refused MAC, so never here); the SSID and NAS queries and the sql lookup become one files
-        # lookup keyed on the normalised MAC. No answer is stored: the sql module stays loaded for the policy to
-        # parse, but no accepted request reaches the database.
-        head, tail = text[:text.index('\t\tif ("%{sql:')], text[text.index("\t\tsql\n") + len("\t\tsql\n"):]
-        policy.write_text(head + "\t\tfiles\n" + tail)
+        # Keep the policy's MAC and SSID normalisation and everything after the decision; the decision query
+        # becomes one files lookup keyed on the normalised MAC giving the same decision. No answer is stored: the
+        # sql module stays loaded, but no accepted request reaches the database.
+        start = text.index("\t\tupdate control {\n\t\t\t&Tmp-String-2 := ")
+        end = text.index("\t\t}\n", start) + len("\t\t}\n")
+        policy.write_text(text[:start] + "\t\tfiles\n" + text[end:])
         site = raddb / "sites-enabled" / "default"
         site.write_text("".join(line for line in site.read_text().splitlines(True) if line.strip() != "sql"))
         (raddb / "mods-enabled" / "files").unlink()

@@ -4,7 +4,7 @@ Why views: the console's models are the one truth. A device registered, removed,
 its participant's event end, compared with the database's clock when FreeRADIUS asks) is what FreeRADIUS sees in
 the very next Access-Request after the commit: nothing is pushed, nothing copied, nothing can drift.
 
-What the views mean (FreeRADIUS's standard rlm_sql semantics; gateways/render/freeradius.py holds the queries):
+What the views mean (FreeRADIUS's standard tables; gateways.render.freeradius.decision_query reads them):
 - radcheck: every unexpired device, by MAC (aa:bb:cc:dd:ee:ff), with Auth-Type := Accept (MAC authentication
   checks no password); and every Wi-Fi password of a participant whose event has not ended, by its user name
   (p<participant id>), with NT-Password := 0x<NT hash> for PEAP-MSCHAPv2 in the inner tunnel;
@@ -17,6 +17,11 @@ What the views mean (FreeRADIUS's standard rlm_sql semantics; gateways/render/fr
   secrets file, see gateways/render/freeradius.py; read_clients is off).
 Besides them, radius_device (MAC, expired 0/1), radius_ssid and radius_nas_ssid let the policy say why it rejects.
 
+FreeRADIUS asks one question per MAC-authentication request over these views (gateways.render.freeradius.
+decision_query). On PostgreSQL it is the PL/pgSQL function opsconsole_mac_decision: rlm_sql sends plain SQL text, and
+planning the view joins anew for every request cost several times executing them; a PL/pgSQL function keeps its
+plan per connection. It reads the views at call time, so it changes nothing about when a commit takes effect.
+
 The views are derived objects, so every `migrate` drops them before it starts and creates them again when it ends
 (`drop_before_migrate`, `create_after_migrate`): other apps' migrations may then rebuild or alter the tables the
 views read, which SQLite ("error in view ...: no such table" while it remakes a table) and PostgreSQL ("cannot alter
@@ -24,6 +29,8 @@ type of a column used by a view") would otherwise refuse. FreeRADIUS rejects whi
 """
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from gateways.render.freeradius import DECISION_FUNCTION, decision_query
 
 
 def _dialect(vendor: str) -> dict[str, str]:
@@ -136,12 +143,23 @@ def _vendor(connection: BaseDatabaseWrapper) -> str:
 
 
 def create_views(apps, schema_editor) -> None:
-    for name, query in _views(_vendor(schema_editor.connection)).items():
+    vendor = _vendor(schema_editor.connection)
+    for name, query in _views(vendor).items():
         schema_editor.execute(f"CREATE VIEW {name} AS {query}", None)
+    if vendor == "postgresql":
+        # STABLE: the views compare with CURRENT_TIMESTAMP; the generic plan is forced because the custom plans
+        # PostgreSQL would otherwise try first are the per-request planning this function is here to avoid.
+        schema_editor.execute(
+            f"CREATE FUNCTION {DECISION_FUNCTION}(p_mac text, p_ssid_hex text, p_client text) RETURNS text"
+            " LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$ BEGIN RETURN ("
+            + decision_query("p_mac", "p_ssid_hex", "p_client") + "); END $$", None)
 
 
 def drop_views(apps, schema_editor) -> None:
-    for name in reversed(list(_views(_vendor(schema_editor.connection)))):
+    vendor = _vendor(schema_editor.connection)
+    if vendor == "postgresql":
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {DECISION_FUNCTION}(text, text, text)")
+    for name in reversed(list(_views(vendor))):
         schema_editor.execute(f"DROP VIEW IF EXISTS {name}")
 
 

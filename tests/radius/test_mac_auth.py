@@ -5,12 +5,14 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django.utils.html import escape
 
 from opsconsole.plan.choices import Authentication
 from opsconsole.plan.models import Ssid, Vlan
 from opsconsole.radius.models import Nas, RadPostAuth
+from opsconsole.radius.views import create_views, drop_views
 from opsconsole.registration.models import Device
 
 from ..freeradius import radclient, running_freeradius
@@ -114,6 +116,23 @@ def test_a_reject_is_stored_with_its_plain_reason(radius, plan, case, ssid, nas,
     assert RadPostAuth.objects.count() == before + 1
     stored = outcome(mac)
     assert (stored.reply, stored.reason) == ("Access-Reject", reason)
+
+
+def test_a_database_that_cannot_answer_is_the_reason_not_the_mac(radius, plan):
+    # Found: a registered MAC refused because the database gave no answer was stored as "MAC not registered". The
+    # fault here is the one every migrate causes (the views and the decision function dropped until it ends).
+    register("00:00:5e:10:11:08", plan["vlan"])
+    with connection.schema_editor() as editor:
+        drop_views(None, editor)
+    try:
+        answer = ask(radius, "00005e101108", NOWEP)
+    finally:
+        with connection.schema_editor() as editor:
+            create_views(None, editor)
+
+    assert answer.code == "Access-Reject", radius.log[-30:]
+    assert outcome("00:00:5e:10:11:08").reason == "RADIUS database unavailable"
+    assert ask(radius, "00005e101108", NOWEP).code == "Access-Accept", radius.log[-30:]
 
 
 def test_a_wrong_shared_secret_gets_no_answer(radius, plan):

@@ -60,7 +60,7 @@ def test_no_nas_name_changes_the_configuration_structure(names):
 def test_a_broken_configuration_fails_the_check_with_freeradius_message():
     files = render_and_check(intent({"radius": radius_role()}, node="radius-1"))[0]
     policy = next(f for f in files if f.path.endswith("policy.d/opsconsole"))
-    broken = [f if f is not policy else type(f)(f.service, f.path, f.content.replace("\t\tsql\n", "\t\tno_such_module\n"))
+    broken = [f if f is not policy else type(f)(f.service, f.path, f.content.replace("\t\t\treturn\n", "\t\t\tno_such_module\n"))
               for f in files]
 
     checks = render_files_check(broken)
