@@ -52,6 +52,7 @@ REASON_DATABASE_UNAVAILABLE = "RADIUS database unavailable"
 REASON_EAP_NOT_OFFERED = "EAP is not offered on this SSID"
 REASON_REVOKED = "certificate revoked"
 REASON_CERTIFICATE_EXPIRED = "certificate expired"
+REASON_WIFI_PASSWORD_REFUSED = "Wi-Fi password refused"
 # The files the agent writes into tls_dir (the console's opsconsole.certificates.issuing.radius_tls_files): the
 # server's key and certificate, the CA, and a c_rehash directory `ca/` holding the CA and its CRL for check_crl.
 TLS_FILES = re.compile(r"(server\.pem|server\.key|ca\.pem|ca/[0-9a-f]{8}\.r?0)")
@@ -171,7 +172,9 @@ _INNER_TUNNEL: list[Section] = [
     # sql first: radcheck gives a Wi-Fi password's user name (p<participant>) its NT-Password for MSCHAPv2.
     ("authorize", ["filter_username", "sql", "mschap", ("eap", ["ok = return"]), "pap"]),
     ("authenticate", [("Auth-Type PAP", ["pap"]), ("Auth-Type MS-CHAP", ["mschap"]), "eap"]),
-    ("post-auth", [("Post-Auth-Type REJECT", ["attr_filter.access_reject"])]),
+    # The outer identity of PEAP is anonymous: a refusal is stored under the inner one (p<participant>) here.
+    ("post-auth", [("Post-Auth-Type REJECT", [("update control", [f'&Tmp-String-9 := "{REASON_WIFI_PASSWORD_REFUSED}"']),
+                                              "sql", "attr_filter.access_reject"])]),
 ]
 
 

@@ -2,6 +2,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from gateways.render import freeradius
+from opsconsole.certificates.models import WifiPassword
 from opsconsole.registration.models import Participant
 
 from .models import RadPostAuth, sql_unescape
@@ -17,6 +18,8 @@ REASONS = {
     freeradius.REASON_EAP_NOT_OFFERED: _("EAP is not offered on this SSID"),
     freeradius.REASON_REVOKED: _("certificate revoked"),
     freeradius.REASON_CERTIFICATE_EXPIRED: _("certificate expired"),
+    freeradius.REASON_DATABASE_UNAVAILABLE: _("RADIUS database unavailable"),
+    freeradius.REASON_WIFI_PASSWORD_REFUSED: _("Wi-Fi password refused"),
 }
 
 
@@ -26,9 +29,11 @@ def reason_label(stored: str):
 
 
 def recent_outcomes(participant: Participant, limit: int = 20) -> list[RadPostAuth]:
-    """The latest answers to any of the participant's current devices, newest first, each with `reason_label`."""
-    macs = list(participant.devices.values_list("mac", flat=True))
-    outcomes = list(RadPostAuth.objects.filter(username__in=macs)[:limit]) if macs else []
+    """The latest answers to any of the participant's current devices and to their Wi-Fi password's user name,
+    newest first, each with `reason_label`."""
+    names = [*participant.devices.values_list("mac", flat=True),
+             *WifiPassword.objects.filter(participant=participant).values_list("username", flat=True)]
+    outcomes = list(RadPostAuth.objects.filter(username__in=names)[:limit]) if names else []
     for outcome in outcomes:
         outcome.reason_label = reason_label(outcome.reason)
     return outcomes

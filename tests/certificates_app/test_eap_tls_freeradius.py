@@ -109,7 +109,7 @@ def test_an_expired_certificate_is_refused_with_its_reason(client, participant, 
 
 
 def test_peap_mschapv2_with_the_portal_password_accepted_and_refused_when_wrong_or_not_offered(
-        client, participant_client, participant, eap_ssid, radius_node, tmp_path):
+        client, participant_client, helpdesk_user, participant, eap_ssid, radius_node, tmp_path):
     node, token = radius_node
     page = participant_client.post("/portal/certificates/wifi-password/").content.decode()
     username, password = re.findall(r"<dt>(?:Identity \(user name\)|Password)</dt><dd><code>([^<]+)</code>", page)
@@ -127,6 +127,13 @@ def test_peap_mschapv2_with_the_portal_password_accepted_and_refused_when_wrong_
         assert accepted.returncode == 0 and "SUCCESS" in accepted.stdout, accepted.stdout[-3000:] + "\n".join(radius.log[-60:])
         refused = eapol_test(radius, SECRET, CALLED_STATION, network(password[::-1]), tmp_path / "eapol.conf")
         assert refused.returncode != 0 and "SUCCESS" not in refused.stdout
+        # The outer identity is "anonymous": the refusal is stored under the inner one, for the helpdesk to see.
+        stored = RadPostAuth.objects.filter(username=username).latest("id")
+        assert (stored.reply, stored.reason) == ("Access-Reject", "Wi-Fi password refused"), radius.log[-40:]
+        helpdesk = Client()
+        helpdesk.force_login(helpdesk_user)
+        helpdesk_page = helpdesk.get(f"/registration/participants/{participant.pk}/").content.decode()
+        assert "Wi-Fi password refused" in helpdesk_page
         # EAP only on an EAP SSID of the plan, and only from a NAS that serves it.
         Ssid.objects.create(essid="widecamp-a", bands=["5GHz"], authentication=Authentication.EAP_TLS,
                             vlan=eap_ssid.vlan)
