@@ -27,6 +27,7 @@ The views are derived objects, so every `migrate` drops them before it starts an
 views read, which SQLite ("error in view ...: no such table" while it remakes a table) and PostgreSQL ("cannot alter
 type of a column used by a view") would otherwise refuse. FreeRADIUS rejects while a migrate runs.
 """
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -138,7 +139,7 @@ TABLES = {
 
 def _vendor(connection: BaseDatabaseWrapper) -> str:
     if connection.vendor not in TABLES:
-        raise NotImplementedError(f"FreeRADIUS reads SQLite or PostgreSQL, not {connection.vendor}")
+        raise ImproperlyConfigured(f"FreeRADIUS reads SQLite or PostgreSQL, not {connection.vendor}")
     return connection.vendor
 
 
