@@ -18,6 +18,8 @@ REBUILD_GRACE = timedelta(seconds=10)
 PUSH_CLAIM = timedelta(seconds=CONNECT_SECONDS + ANSWER_SECONDS + 15)
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_WAIT = timedelta(minutes=5)
+# The agent said no (its checker failed, or it refused the push): sending the same revision again cannot help.
+REJECTIONS = (Push.Status.FAILED, Push.Status.REFUSED)
 
 
 def backoff(retry: int) -> timedelta:
@@ -47,7 +49,10 @@ def push_node_revision(node_id: int, force: bool = False) -> str:
     if not claimed.update(push_claimed_until=now + PUSH_CLAIM):
         return "already pushing"
     try:
-        # Read again under the claim: the worker that held it before may have finished that retry meanwhile.
+        # Under the claim: a push queued earlier may have ended meanwhile, rejected (not sent again, as in reconcile)
+        # or waiting for its retry (the same row, one attempt more).
+        if not force and revision.pushes.filter(status__in=REJECTIONS).exists():
+            return "rejected"
         push = _start(node, revision, node.pushes.filter(next_attempt_at__isnull=False).first())
         status = _send(node, revision, push)
     finally:
@@ -131,8 +136,7 @@ def reconcile_nodes() -> int:
     """
     now = timezone.now()
     _give_up_on_dead_workers(now)
-    rejected = Push.objects.filter(revision=OuterRef("desired_revision"), status__in=[Push.Status.FAILED,
-                                                                                      Push.Status.REFUSED])
+    rejected = Push.objects.filter(revision=OuterRef("desired_revision"), status__in=REJECTIONS)
     waiting = Push.objects.filter(node=OuterRef("pk"), next_attempt_at__gt=now)
     candidates = (GatewayNode.objects.exclude(desired_revision=None)
                   .filter(Q(push_claimed_until=None) | Q(push_claimed_until__lt=now))

@@ -87,6 +87,21 @@ def test_push_signed_with_a_wrong_secret_is_refused_and_recorded(gateway_node, s
     assert gateway_node.state() == NodeState.FAILED
 
 
+def test_a_push_queued_before_the_agent_rejected_the_revision_sends_nothing(gateway_node, sandbox_agent):
+    # Found in CI: a rebuild and a reconcile each queued a push; the second ran once the first had released the node
+    # and sent the rejected revision again.
+    sandbox_agent.start()
+    gateway_node.issue_credentials()
+    gateway_node.save()
+    revision = desire(gateway_node, dns64_intent(gateway_node.name))
+    assert push_node_revision(gateway_node.pk) == Push.Status.REFUSED
+
+    assert push_node_revision(gateway_node.pk) == "rejected"
+
+    assert gateway_node.pushes.filter(revision=revision).count() == 1
+    assert sandbox_agent.log.count("signature does not match") == 1
+
+
 def test_unreachable_agent_is_retried_on_one_row_and_reconcile_delivers_later(gateway_node, sandbox_agent):
     revision = desire(gateway_node, dns64_intent(gateway_node.name))
     assert push_node_revision(gateway_node.pk) == Push.Status.UNREACHABLE
