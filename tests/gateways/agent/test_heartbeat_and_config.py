@@ -19,6 +19,8 @@ from tests.gateways.agent.conftest import NODE, REPOSITORY, dns64_intent
 
 class ConsoleStandIn(BaseHTTPRequestHandler):
     beats: list[tuple[str, str, dict[str, Any]]]
+    # Keep-alive, as the real console's server: closing a TLS connection after every beat raced the agent's next one.
+    protocol_version = "HTTP/1.1"
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -31,11 +33,22 @@ class ConsoleStandIn(BaseHTTPRequestHandler):
         pass
 
 
+class TlsConsole(ThreadingHTTPServer):
+    """HTTPS with each handshake in its connection's own thread: a handshake in the accept loop, failing for one
+    agent, reset the connection another agent was opening."""
+
+    def finish_request(self, request, client_address) -> None:
+        try:
+            request = self.tls.wrap_socket(request, server_side=True)  # type: ignore[attr-defined]
+        except (ssl.SSLError, OSError):
+            return  # the agent refused our certificate: what the distrusting agent must do
+        super().finish_request(request, client_address)
+
+
 @contextlib.contextmanager
 def console_stand_in(tls: ssl.SSLContext | None = None) -> Iterator[ThreadingHTTPServer]:
-    console = ThreadingHTTPServer(("127.0.0.1", 0), ConsoleStandIn)
-    if tls:
-        console.socket = tls.wrap_socket(console.socket, server_side=True)
+    console = (TlsConsole if tls else ThreadingHTTPServer)(("127.0.0.1", 0), ConsoleStandIn)
+    console.tls = tls  # type: ignore[attr-defined]
     console.beats = []  # type: ignore[attr-defined]
     threading.Thread(target=console.serve_forever, daemon=True).start()
     try:
