@@ -97,16 +97,24 @@ class SnmpDevice(models.Model):
 
 
 class Series(models.Model):
-    """One measured quantity of one device, e.g. "if:eth0:in-bps"; samples refer to it by a small integer."""
+    """One measured quantity of one SNMP device (e.g. "if:eth0:in-bps") or of one gateway node, as its agent reports
+    it (e.g. "kea:subnet:192.0.2.0/24:assigned"); samples refer to it by a small integer."""
     id = models.AutoField(primary_key=True)
-    device = models.ForeignKey(SnmpDevice, on_delete=models.CASCADE, related_name="series")
+    device = models.ForeignKey(SnmpDevice, on_delete=models.CASCADE, related_name="series", null=True, blank=True)
+    node = models.ForeignKey("nodes.GatewayNode", on_delete=models.CASCADE, related_name="series", null=True,
+                             blank=True)
     key = models.CharField(max_length=200)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["device", "key"], name="monitoring_series_unique_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "key"], name="monitoring_series_unique_key"),
+            models.UniqueConstraint(fields=["node", "key"], name="monitoring_series_unique_node_key"),
+            models.CheckConstraint(condition=models.Q(device__isnull=True) ^ models.Q(node__isnull=True),
+                                   name="monitoring_series_device_or_node"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.device_id}:{self.key}"
+        return f"{self.device_id or 'node ' + str(self.node_id)}:{self.key}"
 
 
 class Sample(models.Model):
