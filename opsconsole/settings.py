@@ -1,6 +1,7 @@
 """Settings, all driven by environment variables with embedded defaults (SQLite, local Redis)."""
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +46,13 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The participants' connectivity self-test fetches a tiny resource from the console under each of these origins
+# (scheme://name[:port]); DNS gives each name only the records its probe needs: an IPv6-only name (AAAA), an
+# IPv4-only name (A), a dual-stack name (both; it also serves the large-packet fetch), a name only DNS64 can reach
+# (an A record routed only from the NAT64 pool) and an IPv4 literal. Unset: that probe is not run.
+SELFTEST_URLS = {probe: os.environ.get(f"SELFTEST_{probe.upper()}_URL", "").rstrip("/")
+                 for probe in ("ipv6", "ipv4", "dual_stack", "dns64", "ipv4_literal")}
+ALLOWED_HOSTS += [urlsplit(url).hostname for url in SELFTEST_URLS.values() if url]
 
 INSTALLED_APPS = [
     "daphne",
@@ -67,6 +75,7 @@ INSTALLED_APPS = [
     "opsconsole.certificates",
     "opsconsole.radius",
     "opsconsole.monitoring",
+    "opsconsole.selftest",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,27 +29,37 @@ def database_url_of_this_test() -> str:
     return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
+@contextmanager
+def daphne(tmp_path, endpoints: list[str], ready: tuple[str, int], env: dict | None = None):
+    """Daphne serving the console from the test database on ENDPOINTS (daphne's -e descriptions), once READY
+    accepts connections; broadcasts share this test's channel-layer prefix."""
+    env = dict(os.environ, DATABASE_URL=database_url_of_this_test(), CELERY_TASK_ALWAYS_EAGER="true",
+               CHANNEL_PREFIX=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"], DEBUG="true", **(env or {}))
+    log = (tmp_path / "daphne.log").open("wb")
+    arguments = [argument for endpoint in endpoints for argument in ("-e", endpoint)]
+    server = subprocess.Popen([sys.executable, "-m", "daphne", *arguments, "opsconsole.asgi:application"],
+                              cwd=REPOSITORY, env=env, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(ready, timeout=0.2).close()
+                break
+            except OSError:
+                assert server.poll() is None, (tmp_path / "daphne.log").read_text()
+                assert time.monotonic() < deadline, "daphne did not start"
+                time.sleep(0.1)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 @pytest.fixture
 def asgi_server(transactional_db, tmp_path):
-    """Daphne serving the console from the test database; broadcasts share this test's channel-layer prefix."""
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=database_url_of_this_test(), CELERY_TASK_ALWAYS_EAGER="true",
-               CHANNEL_PREFIX=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"], DEBUG="true")
-    log = (tmp_path / "daphne.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                               "opsconsole.asgi:application"], cwd=REPOSITORY, env=env, stdout=log, stderr=log)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert server.poll() is None, (tmp_path / "daphne.log").read_text()
-            assert time.monotonic() < deadline, "daphne did not start"
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=10)
+    with daphne(tmp_path, [f"tcp:port={port}:interface=127.0.0.1"], ("127.0.0.1", port)):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
