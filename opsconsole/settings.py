@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "opsconsole.radius",
     "opsconsole.monitoring",
     "opsconsole.selftest",
+    "opsconsole.guides",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("certificates/", include("opsconsole.certificates.urls")),
     path("radius/", include("opsconsole.radius.urls")),
     path("selftest/", include("opsconsole.selftest.urls")),
+    path("guides/", include("opsconsole.guides.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
