@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "opsconsole.monitoring",
     "opsconsole.selftest",
     "opsconsole.guides",
+    "opsconsole.support",
 ]
 
 MIDDLEWARE = [

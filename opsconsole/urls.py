@@ -15,6 +15,8 @@ urlpatterns = [
     path("radius/", include("opsconsole.radius.urls")),
     path("selftest/", include("opsconsole.selftest.urls")),
     path("guides/", include("opsconsole.guides.urls")),
+    path("support/", include("opsconsole.support.urls")),
+    path("portal/trouble/", include("opsconsole.support.portal_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

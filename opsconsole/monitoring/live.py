@@ -8,7 +8,7 @@ from django.db import transaction
 
 MONITORING_GROUP = "monitoring"
 # The topics a dashboard can join; each is one channel-layer group.
-TOPICS = ("polls", "nodes", "registrations", "radius", "dhcp", "dns64", "nat64", "alerts", "timeline")
+TOPICS = ("polls", "nodes", "registrations", "radius", "dhcp", "dns64", "nat64", "alerts", "timeline", "support")
 
 
 def topic_group(topic: str) -> str:
