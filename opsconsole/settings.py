@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "opsconsole.selftest",
     "opsconsole.guides",
     "opsconsole.support",
+    "opsconsole.survey",
 ]
 
 MIDDLEWARE = [

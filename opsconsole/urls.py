@@ -17,6 +17,8 @@ urlpatterns = [
     path("guides/", include("opsconsole.guides.urls")),
     path("support/", include("opsconsole.support.urls")),
     path("portal/trouble/", include("opsconsole.support.portal_urls")),
+    path("survey/", include("opsconsole.survey.urls")),
+    path("portal/survey/", include("opsconsole.survey.portal_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
