@@ -37,7 +37,8 @@ def test_the_main_pages_work_under_the_policy(asgi_server, page):
 
     assert "script-src 'self'" in page.request.get(f"{asgi_server}/login/").headers["content-security-policy"]
     sign_in(page, asgi_server, "noc-csp", PASSWORD)
-    for path in ("/plan/", "/registration/", "/audit/", "/lockouts/", "/admin/", f"/admin/accounts/user/{noc.pk}/change/"):
+    for path in ("/plan/", "/registration/", "/audit/", "/lockouts/", "/admin/", f"/admin/accounts/user/{noc.pk}/change/",
+                 "/support/", "/selftest/summary/", "/survey/", "/guides/windows-ipv4-off/edit/"):
         visit(page, f"{asgi_server}{path}")
 
     visit(page, f"{asgi_server}/nodes/")  # the live list: its WebSocket must be allowed to connect
@@ -52,7 +53,8 @@ def test_the_main_pages_work_under_the_policy(asgi_server, page):
     with page.expect_navigation():  # the sign-out's own redirect, before a navigation of ours could interrupt it
         page.click("header button:has-text('Sign out')")
     sign_in(page, asgi_server, "participant-csp", PASSWORD)
-    for path in ("/portal/", "/portal/find-mac/", "/nope/"):
+    for path in ("/portal/", "/portal/find-mac/", "/selftest/", "/guides/macos-dns64-by-hand/", "/portal/trouble/",
+                 "/portal/survey/", "/nope/"):
         visit(page, f"{asgi_server}{path}")
     # The server runs with DEBUG on, as under `make run`: still the console's 404, never Django's technical page.
     assert "Not found" in page.locator("h1").inner_text() and "URLconf" not in page.content()

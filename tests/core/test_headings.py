@@ -62,7 +62,8 @@ def test_headings_are_capitalised(noc_client, participant_user):
     pages = ["/plan/", "/nodes/", f"/nodes/{node.name}/", "/transition/", f"/transition/nodes/{node.name}/",
              "/transition/map-calculator/?rule_ipv6=2001:3e8:6000::/56&rule_ipv4=130.129.255.92/30&ea_len=8"
              "&psid_offset=4&ce_prefix=2001:3e8:6000:42::/64",
-             "/registration/?q=carol", f"/registration/participants/{carol.pk}/", "/registration/import/", "/audit/"]
+             "/registration/?q=carol", f"/registration/participants/{carol.pk}/", "/registration/import/", "/audit/",
+             "/support/", "/selftest/summary/", "/survey/", "/guides/", "/guides/new/"]
 
     seen = {}
     for url in pages:
@@ -70,7 +71,7 @@ def test_headings_are_capitalised(noc_client, participant_user):
         assert response.status_code == 200, url
         seen[url] = headings(response.content.decode(), node_names)
     noc_client.force_login(participant_user)
-    for url in ("/portal/", "/portal/find-mac/"):
+    for url in ("/portal/", "/portal/find-mac/", "/selftest/", "/portal/trouble/", "/portal/survey/"):
         seen[url] = headings(noc_client.get(url).content.decode(), node_names)
 
     lower = {url: [text for text in found if text[0].islower()] for url, found in seen.items()}
