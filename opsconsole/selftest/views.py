@@ -2,6 +2,7 @@
 import json
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
@@ -11,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from opsconsole.accounts.access import noc_required
+from opsconsole.core.client_address import client_address
 from opsconsole.registration.portal import portal_participant
 
 from . import verdict as v
@@ -21,6 +23,8 @@ from .wording import CONNECTIVITY, LARGE, PROBES, in_words
 LARGE_BYTES = 64 * 1024
 TIMEOUT_MS = 8000
 RECENT = 50
+# Anyone may post results: enough for a participant trying every network and device, too few to drown the summary.
+RESULTS_PER_HOUR = 30
 
 
 def probe_urls() -> list[dict]:
@@ -76,8 +80,17 @@ def parse_probes(body: bytes) -> dict[str, bool | None]:
     return data
 
 
+def too_many_results(address: str) -> bool:
+    key = f"selftest-results:{address}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) > RESULTS_PER_HOUR
+
+
 @require_POST
 def submit(request):
+    if too_many_results(client_address(request) or "unknown"):
+        return HttpResponse(_("Too many self-test results from this address in the last hour; try again later."),
+                            status=429, content_type="text/plain; charset=utf-8")
     try:
         probes = parse_probes(request.body)
     except ValueError as error:

@@ -2,15 +2,23 @@
 import json
 
 import pytest
+from django.core.cache import cache
 
 from opsconsole.selftest.models import SelfTestResult
-from opsconsole.selftest.views import LARGE_BYTES
+from opsconsole.selftest.views import LARGE_BYTES, RESULTS_PER_HOUR
 from tests.registration.conftest import make_participant
 
 URLS = {"ipv6": "http://v6.selftest.test:8001", "ipv4": "http://v4.selftest.test:8001",
         "dual_stack": "http://ds.selftest.test:8001", "dns64": "http://dns64.selftest.test:8001",
         "ipv4_literal": "http://192.0.2.80:8001"}
 NAT64 = {"ipv6": True, "ipv4": True, "dual_stack": True, "dns64": True, "ipv4_literal": False, "large": True}
+
+
+@pytest.fixture(autouse=True)
+def no_earlier_results_counted():
+    """The hourly limit is counted in the shared cache, which outlives a test and a test run."""
+    for address in ("127.0.0.1", "192.0.2.7", "192.0.2.8"):
+        cache.delete(f"selftest-results:{address}")
 
 
 @pytest.fixture
@@ -102,3 +110,12 @@ def test_only_the_noc_sees_the_summary(request, who):
 
 def test_anonymous_is_sent_to_sign_in_for_the_summary(client, db):
     assert client.get("/selftest/summary/")["Location"].startswith("/login/")
+
+
+def test_one_address_cannot_drown_the_summary(client, db):
+    for _ in range(RESULTS_PER_HOUR):
+        assert post(client, NAT64, REMOTE_ADDR="192.0.2.7").status_code == 200
+    refused = post(client, NAT64, REMOTE_ADDR="192.0.2.7")
+    assert refused.status_code == 429 and "Too many self-test results" in refused.text
+    assert post(client, NAT64, REMOTE_ADDR="192.0.2.8").status_code == 200
+    assert SelfTestResult.objects.count() == RESULTS_PER_HOUR + 1
