@@ -5,7 +5,7 @@ from opsconsole.plan.models import Ssid
 from opsconsole.registration.forms import DateTimeInput
 from opsconsole.registration.models import Participant
 
-from .models import TroubleReport
+from .models import Attachment, TroubleReport
 
 
 class TroubleReportForm(forms.ModelForm):
@@ -26,3 +26,11 @@ class TroubleReportForm(forms.ModelForm):
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer to the participant"), max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class AttachmentForm(forms.ModelForm):
+    """What another tool's "attach to a trouble report" button posts."""
+
+    class Meta:
+        model = Attachment
+        fields = ["title", "text", "source"]

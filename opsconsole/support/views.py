@@ -1,4 +1,5 @@
 """The helpdesk's queue of trouble reports, each with what the console knows about the participant, and the answer."""
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -7,9 +8,9 @@ from opsconsole.radius.outcomes import recent_outcomes
 from opsconsole.registration.models import NeighbourEntry
 from opsconsole.registration.views import device_rows
 
-from .forms import AnswerForm
+from .forms import AnswerForm, AttachmentForm
 from .models import Status, TroubleReport
-from .queue import answer_report
+from .queue import answer_report, attach
 
 QUEUE_LENGTH = 100
 ADDRESSES = 20
@@ -52,4 +53,17 @@ def answer(request, pk: int):
     if not form.is_valid():
         return _report_page(request, report, form, status=400)
     answer_report(report, form.cleaned_data["answer"], request.user)
+    return redirect("support:report", pk=report.pk)
+
+
+@staff_required
+@require_POST
+def attach_result(request, pk: int):
+    """The one-click "attach to this report" of other tools' result pages (a diagnosis, a probe)."""
+    report = get_object_or_404(TroubleReport, pk=pk)
+    form = AttachmentForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
+                                      content_type="text/plain; charset=utf-8")
+    attach(report, **form.cleaned_data)
     return redirect("support:report", pk=report.pk)

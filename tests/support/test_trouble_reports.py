@@ -150,3 +150,22 @@ def test_the_dashboard_counts_open_reports(carol):
     TroubleReport.objects.create(participant=carol, what_happened="b", status="answered")
     assert open_reports_panel()["open_reports"] == 1
     assert 'data-open="1"' in render_to_string(panel.template, panel.context())
+
+
+def test_another_tools_result_is_attached_with_one_post(helpdesk_client, carol):
+    report = TroubleReport.objects.create(participant=carol, what_happened="A hotel site fails")
+    response = helpdesk_client.post(f"/support/{report.pk}/attach/", {
+        "title": "AAAA check of hotel.example", "text": "SERVFAIL for AAAA, A exists (RFC 4074 4.3)", "source": "diagnostics"})
+    assert response.status_code == 302 and response["Location"] == f"/support/{report.pk}/"
+    assert "RFC 4074 4.3" in helpdesk_client.get(f"/support/{report.pk}/").text
+    assert AuditEntry.objects.filter(object_type="support.Attachment", actor_label="bob-helpdesk").exists()
+
+
+def test_a_bad_attachment_gets_a_plain_answer(helpdesk_client, carol):
+    report = TroubleReport.objects.create(participant=carol, what_happened="x")
+    response = helpdesk_client.post(f"/support/{report.pk}/attach/", {"title": "", "text": "t", "source": "diagnostics"})
+    assert response.status_code == 400 and "title: This field is required." in response.text
+    assert helpdesk_client.post("/support/999999/attach/", {"title": "t", "text": "t", "source": "s"}).status_code == 404
+    participant = Client()
+    participant.force_login(carol.user)
+    assert participant.post(f"/support/{report.pk}/attach/", {"title": "t", "text": "t", "source": "s"}).status_code == 403
