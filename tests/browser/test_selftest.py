@@ -11,7 +11,11 @@ from playwright.sync_api import sync_playwright
 from opsconsole.selftest.models import SelfTestResult
 from tests.ports import free_port
 
-from .conftest import CHROMIUM, CHROMIUM_FLAGS, daphne
+from opsconsole.accounts.models import Role
+from tests.conftest import PASSWORD, make_user
+from tests.registration.conftest import make_participant
+
+from .conftest import CHROMIUM, CHROMIUM_FLAGS, daphne, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +31,7 @@ def port_free_on_both_families() -> int:
             continue
 
 
-def run_self_test(tmp_path, page_host: str, literal: str, resolver_rules: list[str]) -> SelfTestResult:
+def run_self_test(tmp_path, page_host: str, literal: str, resolver_rules: list[str], username: str = "") -> SelfTestResult:
     v4, v6, both = free_port(), port_free_on_both_families(), port_free_on_both_families()
     urls = {"SELFTEST_IPV6_URL": f"http://v6.selftest.test:{v6}", "SELFTEST_IPV4_URL": f"http://v4.selftest.test:{v4}",
             "SELFTEST_DUAL_STACK_URL": f"http://ds.selftest.test:{both}",
@@ -43,6 +47,8 @@ def run_self_test(tmp_path, page_host: str, literal: str, resolver_rules: list[s
             violations = []
             page.on("console", lambda message: violations.append(message.text)
                     if "Content Security Policy" in message.text else None)
+            if username:
+                sign_in(page, f"http://{page_host}:{page_port}", username, PASSWORD)
             page.goto(f"http://{page_host}:{page_port}/selftest/")
             page.wait_for_selector("#selftest-verdict section.verdict", timeout=30_000)
             verdict = page.locator("#selftest-verdict").inner_text()
@@ -66,12 +72,13 @@ def test_an_ipv6_only_network_with_nat64(transactional_db, tmp_path):
     assert "You have IPv6 only" in result.shown and "turn IPv4 off" in result.shown
 
 
-def test_an_ipv4_only_network(transactional_db, tmp_path):
+def test_an_ipv4_only_network_signed_in(transactional_db, tmp_path):
+    participant = make_participant(user=make_user("selftest-carol", Role.PARTICIPANT))
     # No IPv6 at all, and the DNS64-only name's address is routed only from the NAT64 pool: nothing answers there.
     result = run_self_test(tmp_path, "127.0.0.1", "127.0.0.1", [
         "MAP v6.selftest.test ~NOTFOUND", "MAP v4.selftest.test 127.0.0.1", "MAP ds.selftest.test 127.0.0.1",
-        "MAP dns64.selftest.test 127.0.0.2"])
+        "MAP dns64.selftest.test 127.0.0.2"], username="selftest-carol")
     assert result.probes == {"ipv6": False, "ipv4": True, "dual_stack": True, "dns64": False, "ipv4_literal": True,
                              "large": True}
-    assert result.connectivity == "ipv4-only"
+    assert result.connectivity == "ipv4-only" and result.participant == participant
     assert "You have IPv4 only" in result.shown
