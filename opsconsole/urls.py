@@ -13,6 +13,9 @@ urlpatterns = [
     path("portal/certificates/", include("opsconsole.certificates.portal_urls")),
     path("certificates/", include("opsconsole.certificates.urls")),
     path("radius/", include("opsconsole.radius.urls")),
+    path("timeline/", include("opsconsole.timeline.urls")),
+    path("alerts/", include("opsconsole.alerts.urls")),
+    path("", include("opsconsole.metrics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
