@@ -269,5 +269,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["one_line_forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's own DEBUG console handler would print each request error a second time, with its traceback.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True},
+                # httpx logs every request's full URL at INFO, and a webhook's URL carries its secret.
+                "httpx": {"level": "WARNING"}},
 }

@@ -1,7 +1,7 @@
 """Sending notifications: webhooks (JSON chat bridges accept) and e-mail, each claimed by a conditional UPDATE,
 retried with growing pauses when the peer fails, never naming a webhook's URL beyond its host."""
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from django.conf import settings
@@ -79,12 +79,12 @@ def send_email(notification: Notification) -> None:
 SENDERS = {ChannelKind.WEBHOOK: send_webhook, ChannelKind.EMAIL: send_email}
 
 
-def deliver_due() -> tuple[int, int]:
-    """Send every notification that is due; returns (sent, failed). A failure is retried later, never waited for."""
+def deliver_due(now: datetime | None = None) -> tuple[int, int]:
+    """Send every notification due by NOW; returns (sent, failed). A failure is retried later, never waited for."""
     sent = failed = 0
-    due = Notification.objects.filter(due_at__lte=timezone.now()).order_by("due_at")
+    now = now or timezone.now()
+    due = Notification.objects.filter(due_at__lte=now).order_by("due_at")
     for notification in due.select_related("alert", "channel")[:BATCH]:
-        now = timezone.now()
         if not Notification.objects.filter(pk=notification.pk, due_at=notification.due_at).update(due_at=now + CLAIM):
             continue  # another sender claimed it
         attempt = notification.attempts + 1
