@@ -3,6 +3,8 @@ clear reach the timeline."""
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from opsconsole.alerts.evaluation import clear_alert, evaluate, raise_alert
@@ -10,6 +12,7 @@ from opsconsole.alerts.conditions import Condition
 from opsconsole.alerts.models import Alert, Kind
 from opsconsole.certificates.issuing import server_certificate
 from opsconsole.monitoring import store
+from opsconsole.monitoring.live import topic_group
 from opsconsole.monitoring.models import SnmpDevice
 from opsconsole.monitoring.poller import Outcome
 from opsconsole.monitoring.readings import Interface, Reading
@@ -208,3 +211,26 @@ def test_two_evaluators_never_raise_or_clear_the_same_alert_twice(nat64_node):
     assert clear_alert(alert, now) is False
     assert TimelineEntry.objects.filter(kind=TimelineEntry.Kind.ALERT).count() == 2
     assert raise_alert(rule, condition, now + timedelta(seconds=1)) is True  # a new episode is a new alert
+
+
+def test_raise_and_clear_reach_the_alerts_topic_after_commit(nat64_node, django_capture_on_commit_callbacks):
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(topic_group("alerts"), channel)
+    only_rule(Kind.DNS64_WRONG)
+    now = timezone.now()
+    node_sample(nat64_node, "probe:dns64:correct", 0, now)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluate(now)
+    node_sample(nat64_node, "probe:dns64:correct", 1, now + timedelta(seconds=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluate(now + timedelta(seconds=31))
+
+    async def two_messages():
+        # One event loop for both: the layer buffers a process's channels per loop.
+        return [await layer.receive(channel), await layer.receive(channel)]
+
+    raised, cleared = async_to_sync(two_messages)()
+    assert (raised["topic"], raised["kind"], raised["data"]["subject"], raised["data"]["open"]) == (
+        "alerts", "raised", "nat64-1", True)
+    assert (cleared["kind"], cleared["data"]["open"]) == ("cleared", False)
