@@ -29,8 +29,10 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Heartbeat:
+    """A node's last heartbeat; a node never heard from counts from when it was set up (its first revision)."""
     node: str
     last_at: datetime | None
+    set_up_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -79,12 +81,17 @@ class Expiry:
 
 
 def node_unreachable(beats: Iterable[Heartbeat], rule: Thresholds, now: datetime) -> list[Condition]:
-    """A node whose agent has not beaten for `threshold` seconds (or never has)."""
+    """A node whose agent has not beaten for `threshold` seconds, or has never beaten that long after the node was set
+    up; a node without any revision yet has nothing to run and is not expected to beat."""
     found = []
     for beat in beats:
-        age = None if beat.last_at is None else (now - beat.last_at).total_seconds()
-        if age is None or age >= rule.threshold:
-            found.append(Condition(beat.node, {"node": beat.node, "seconds": age}, age))
+        since = beat.last_at or beat.set_up_at
+        if since is None:
+            continue
+        age = (now - since).total_seconds()
+        if age >= rule.threshold:
+            facts = {"node": beat.node, "seconds": age if beat.last_at else None}
+            found.append(Condition(beat.node, facts, age))
     return found
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Min, OuterRef, Q, Subquery
 
 from opsconsole.certificates.models import CertificateAuthority, IssuedCertificate
 from opsconsole.certificates.models import Kind as CertificateKind
@@ -24,7 +24,8 @@ REJECTED = (Push.Status.FAILED, Push.Status.REFUSED)
 
 
 def heartbeats() -> list[Heartbeat]:
-    return [Heartbeat(name, at) for name, at in GatewayNode.objects.values_list("name", "last_heartbeat_at")]
+    nodes = GatewayNode.objects.annotate(set_up_at=Min("revisions__created_at"))
+    return [Heartbeat(*row) for row in nodes.values_list("name", "last_heartbeat_at", "set_up_at")]
 
 
 def last_pushes() -> list[LastPush]:

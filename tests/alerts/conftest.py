@@ -1,12 +1,13 @@
 """Rules, nodes with their agents' tokens, and samples written the way the stores write them."""
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from opsconsole.alerts.models import AlertRule
 from opsconsole.monitoring.models import Sample, Series
-from opsconsole.nodes.models import GatewayNode
+from opsconsole.nodes.models import ConfigRevision, GatewayNode
 
 
 def only_rule(kind: str, **fields) -> AlertRule:
@@ -21,6 +22,14 @@ def new_node(name: str) -> tuple[GatewayNode, str]:
     _secret, token = node.issue_credentials()
     node.save()
     return node, token
+
+
+def silent_node(name: str) -> GatewayNode:
+    """A node set up an hour ago whose agent never sent a heartbeat."""
+    node = new_node(name)[0]
+    ConfigRevision.objects.create(node=node, number=1, intent={}, content_hash="sha256:1", created_by="noc",
+                                  reason="set up", created_at=timezone.now() - timedelta(hours=1))
+    return node
 
 
 def heartbeat(client, node: GatewayNode, token: str) -> None:

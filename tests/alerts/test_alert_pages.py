@@ -9,7 +9,7 @@ from opsconsole.alerts.models import AlertRule, ChannelKind, Kind, NotificationC
 from opsconsole.audit.models import AuditEntry
 from opsconsole.monitoring.panels import panels
 
-from .conftest import new_node, only_rule
+from .conftest import only_rule, silent_node
 
 pytestmark = pytest.mark.django_db
 WEBHOOK = "https://chat.example.org/hooks/xoxb-very-secret-path"
@@ -17,7 +17,7 @@ WEBHOOK = "https://chat.example.org/hooks/xoxb-very-secret-path"
 
 def raise_node_alert():
     only_rule(Kind.NODE_UNREACHABLE, threshold=60)
-    new_node("nat64-1")
+    silent_node("nat64-1")
     evaluate(timezone.now())
 
 

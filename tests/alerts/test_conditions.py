@@ -7,11 +7,12 @@ from opsconsole.alerts.conditions import Heartbeat, Link, LastPush, PoolUse, Pro
 NOW = datetime(2026, 8, 20, 12, 0, tzinfo=timezone.utc)
 
 
-def test_a_node_is_unreachable_from_the_threshold_on_and_a_node_never_heard_from_is_too():
+def test_a_node_is_unreachable_from_the_threshold_on_and_a_node_never_heard_from_since_its_set_up_is_too():
     beats = [Heartbeat("fresh", NOW - timedelta(seconds=59)), Heartbeat("stale", NOW - timedelta(seconds=60)),
-             Heartbeat("silent", None)]
+             Heartbeat("silent", None, NOW - timedelta(minutes=5)), Heartbeat("new", None, NOW - timedelta(seconds=5)),
+             Heartbeat("unconfigured", None, None)]
     found = conditions.node_unreachable(beats, Thresholds(60), NOW)
-    assert [(c.subject, c.value) for c in found] == [("stale", 60.0), ("silent", None)]
+    assert [(c.subject, c.value, c.facts["seconds"]) for c in found] == [("stale", 60.0, 60.0), ("silent", 300.0, None)]
 
 
 def test_only_a_rejected_push_is_a_failed_push():

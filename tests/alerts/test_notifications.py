@@ -10,7 +10,7 @@ from opsconsole.alerts.delivery import deliver_due
 from opsconsole.alerts.evaluation import evaluate
 from opsconsole.alerts.models import Alert, AlertRule, ChannelKind, Kind, Notification, NotificationChannel
 
-from .conftest import new_node, only_rule
+from .conftest import only_rule, silent_node
 from .peers import smtp_server, webhook_receiver
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +25,9 @@ def webhook_channel(url: str) -> NotificationChannel:
 
 
 def silent_node_alert(**rule) -> None:
-    """A node that never sent a heartbeat: its alert holds at any time."""
+    """A node set up an hour ago that never sent a heartbeat: its alert holds now and for the next hour."""
     only_rule(Kind.NODE_UNREACHABLE, threshold=60, **rule)
-    new_node("nat64-1")
+    silent_node("nat64-1")
 
 
 def test_raise_and_clear_reach_the_webhook_as_chat_json():

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from opsconsole.alerts.models import Alert, ChannelKind, Kind, Notification, NotificationChannel
 from opsconsole.core.processes import console_processes
 
-from .conftest import new_node, only_rule
+from .conftest import only_rule, silent_node
 from .peers import wait_for, webhook_receiver
 
 
@@ -17,7 +17,7 @@ def test_make_run_starts_the_alert_sender():
 @pytest.mark.django_db(transaction=True)
 def test_the_command_raises_and_its_sender_delivers_while_a_broken_channel_is_retried_later():
     only_rule(Kind.NODE_UNREACHABLE, threshold=60)
-    new_node("nat64-1")
+    silent_node("nat64-1")
     with webhook_receiver() as receiver:
         working = NotificationChannel(name="chat", kind=ChannelKind.WEBHOOK)
         working.set_url(receiver.url("/hook"))

@@ -14,7 +14,7 @@ from opsconsole.monitoring.models import SnmpDevice
 from opsconsole.monitoring.poller import Outcome
 from opsconsole.monitoring.readings import Interface, Reading
 from opsconsole.radius.models import RadAcct
-from tests.alerts.conftest import heartbeat, new_node, node_sample, only_rule
+from tests.alerts.conftest import heartbeat, new_node, node_sample, only_rule, silent_node
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def network_state(client):
     now = timezone.now()
     node, token = new_node("nat64-1")
     heartbeat(client, node, token)
-    new_node("dns64-2")  # never beaten
+    silent_node("dns64-2")
     node_sample(node, "kea:subnet:192.0.2.0/24:assigned", 200, now)
     node_sample(node, "kea:subnet:192.0.2.0/24:total", 250, now)
     node_sample(node, "nat64:pool:198.51.100.0/24:used", 10, now)
