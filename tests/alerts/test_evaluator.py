@@ -16,9 +16,13 @@ from opsconsole.monitoring.live import topic_group
 from opsconsole.monitoring.models import SnmpDevice
 from opsconsole.monitoring.poller import Outcome
 from opsconsole.monitoring.readings import Interface, Reading
-from opsconsole.nodes.models import ConfigRevision, Push
+from opsconsole.nodes.models import Push
+from opsconsole.nodes.tasks import push_node_revision
 from opsconsole.radius.models import RadPostAuth
 from opsconsole.timeline.models import TimelineEntry
+
+from tests.nodes.conftest import dns64_intent, gateway_node, sandbox_agent  # noqa: F401  (fixtures)
+from tests.nodes.test_push import desire
 
 from .conftest import heartbeat, new_node, node_sample, only_rule
 
@@ -49,20 +53,23 @@ def test_a_node_without_heartbeat_is_raised_once_and_cleared_when_its_agent_beat
     assert len(texts) == 2 and texts[0].startswith("went down") and texts[1].startswith("came back")
 
 
-def test_a_rejected_push_raises_and_a_later_successful_push_clears(nat64_node):
+def test_a_push_the_real_agent_rejects_raises_and_the_next_applied_push_clears(gateway_node, sandbox_agent):
     only_rule(Kind.PUSH_FAILED)
-    first = ConfigRevision.objects.create(node=nat64_node, number=1, intent={}, content_hash="sha256:1",
-                                          created_by="noc", reason="test")
-    Push.objects.create(node=nat64_node, revision=first, status=Push.Status.FAILED, finished_at=timezone.now(),
-                        error="unbound-checkconf: error in line 3")
+    sandbox_agent.start()
+    desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:64::/96"))
+    assert push_node_revision(gateway_node.pk) == Push.Status.APPLIED
+    assert evaluate(timezone.now()).raised == 0
+
+    # Validation accepts a repeated listen address; the agent's unbound-checkconf does not.
+    desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:65::/96", listen=["::1", "::1"]))
+    assert push_node_revision(gateway_node.pk) == Push.Status.FAILED
     evaluate(timezone.now())
     alert = Alert.objects.get(kind=Kind.PUSH_FAILED, cleared_at=None)
-    assert alert.subject == "nat64-1" and "unbound-checkconf: error in line 3" in alert.summary
+    assert alert.subject == gateway_node.name and "push of revision 2 failed: " in alert.summary
+    assert "unbound" in alert.summary
 
-    second = ConfigRevision.objects.create(node=nat64_node, number=2, intent={}, content_hash="sha256:2",
-                                           created_by="noc", reason="fixed")
-    Push.objects.create(node=nat64_node, revision=second, status=Push.Status.APPLIED, finished_at=timezone.now(),
-                        started_at=timezone.now() + timedelta(seconds=1))
+    desire(gateway_node, dns64_intent(gateway_node.name, "2001:db8:66::/96"))
+    assert push_node_revision(gateway_node.pk) == Push.Status.APPLIED
     evaluate(timezone.now())
     assert open_subjects(Kind.PUSH_FAILED) == []
 
