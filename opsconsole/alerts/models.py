@@ -166,6 +166,12 @@ class NotificationChannel(models.Model):
     def shown_target(self) -> str:
         return shown_url(self.url) if self.kind == ChannelKind.WEBHOOK else ", ".join(self.recipients)
 
+    @property
+    def last_error(self) -> str:
+        """Why the latest notification to this channel has not gone through yet, if it has not (host only)."""
+        latest = self.notifications.order_by("-created_at", "-id").first()
+        return latest.last_error if latest is not None and latest.sent_at is None else ""
+
     def clean(self) -> None:
         if self.kind == ChannelKind.WEBHOOK and not self.url_encrypted:
             raise ValidationError({"kind": _("A webhook needs its URL.")})

@@ -88,6 +88,17 @@ def test_a_failing_webhook_is_retried_later_and_its_secret_path_is_never_logged(
     assert "s3cretPathToken" not in caplog.text and "failed (attempt 1)" in caplog.text
 
 
+def test_a_failing_channel_shows_why_on_the_alerts_page_without_its_secret(noc_client):
+    silent_node_alert()
+    webhook_channel(f"http://127.0.0.1:9{SECRET_PATH}")  # discard port: nothing answers
+    now = timezone.now()
+    evaluate(now)
+    deliver_due(now)
+    page = noc_client.get("/alerts/").content.decode()
+    assert "failing" in page and "ConnectError" in page and "http://127.0.0.1:9/…" in page
+    assert "s3cretPathToken" not in page
+
+
 def test_an_unreachable_webhook_fails_without_naming_its_url(caplog):
     silent_node_alert()
     with webhook_receiver() as receiver:
