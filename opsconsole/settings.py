@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "opsconsole.guides",
     "opsconsole.support",
     "opsconsole.survey",
+    "opsconsole.timeline",
+    "opsconsole.alerts",
+    "opsconsole.metrics",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +212,17 @@ RADIUS_RELAY_SECONDS = float(os.environ.get("RADIUS_RELAY_SECONDS", "1"))
 RADIUS_DISCONNECT_TIMEOUT_SECONDS = float(os.environ.get("RADIUS_DISCONNECT_TIMEOUT_SECONDS", "2"))
 RADIUS_DISCONNECT_RETRIES = int(os.environ.get("RADIUS_DISCONNECT_RETRIES", "4"))
 
+# Alert e-mail goes through this SMTP server (Django's EMAIL_* settings); webhooks need nothing here.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opsconsole@localhost")
+# Addresses or networks that may read /metrics without a scrape token (comma-separated), e.g. the Prometheus server.
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES")
+
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given
 # (never from the development key once DEBUG is off: see SECRET_KEY above).
 FIELD_ENCRYPTION_KEY = env_secret("FIELD_ENCRYPTION_KEY", "")
@@ -267,5 +281,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["one_line_forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's own DEBUG console handler would print each request error a second time, with its traceback.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True},
+                # httpx logs every request's full URL at INFO, and a webhook's URL carries its secret.
+                "httpx": {"level": "WARNING"}},
 }

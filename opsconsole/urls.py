@@ -19,6 +19,9 @@ urlpatterns = [
     path("portal/trouble/", include("opsconsole.support.portal_urls")),
     path("survey/", include("opsconsole.survey.urls")),
     path("portal/survey/", include("opsconsole.survey.portal_urls")),
+    path("timeline/", include("opsconsole.timeline.urls")),
+    path("alerts/", include("opsconsole.alerts.urls")),
+    path("", include("opsconsole.metrics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

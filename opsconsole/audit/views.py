@@ -1,5 +1,6 @@
 """The audit page (NOC only): the trail filtered and searched, page by page or as one CSV file."""
 import csv
+from collections.abc import Iterable
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -30,17 +31,23 @@ def spreadsheet_safe(cell: str) -> str:
     return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 
+def csv_download(stem: str, header: list[str], rows: Iterable[list[str]]) -> HttpResponse:
+    """A CSV file named STEM-date-time.csv, every cell safe to open in a spreadsheet."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+    response.write("\ufeff")  # so that Excel, Japanese Excel included, reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(map(spreadsheet_safe, row))
+    return response
+
+
 @noc_required
 def export(request):
     entries = TrailFilter(request.GET).entries()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localtime():%Y%m%d-%H%M}.csv"'
-    response.write("\ufeff")  # so that Excel, Japanese Excel included, reads the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([_("When"), _("Who"), _("From"), _("Through"), _("Action"), _("What"), _("Object"), _("Changes")])
-    for entry in entries.iterator(chunk_size=500):
-        writer.writerow(map(spreadsheet_safe, _row(entry)))
-    return response
+    header = [_("When"), _("Who"), _("From"), _("Through"), _("Action"), _("What"), _("Object"), _("Changes")]
+    return csv_download("audit", header, (_row(entry) for entry in entries.iterator(chunk_size=500)))
 
 
 def _row(entry: AuditEntry) -> list[str]:

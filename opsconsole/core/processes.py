@@ -14,7 +14,7 @@ class ProcessSpec:
 
 
 def console_processes(python: str, host: str, port: int, var_dir: str) -> list[ProcessSpec]:
-    """The web, worker, beat, RADIUS relay and SNMP poller processes; docker-compose.yml runs the very same commands.
+    """The web, worker, beat, RADIUS relay, SNMP poller and alert sender processes; docker-compose.yml runs the very same commands.
 
     Request logs go to a file and Celery logs warnings only, so the terminal shows what needs a person.
     """
@@ -26,6 +26,7 @@ def console_processes(python: str, host: str, port: int, var_dir: str) -> list[P
                              "-s", f"{var_dir}/celerybeat-schedule"]),
         ProcessSpec("radius-relay", [python, "manage.py", "relay_radius"]),
         ProcessSpec("snmp-poller", [python, "manage.py", "snmp_poller"]),
+        ProcessSpec("alerts", [python, "manage.py", "send_alerts"]),
     ]
 
 

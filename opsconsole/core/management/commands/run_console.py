@@ -1,5 +1,5 @@
-"""`make run`: prepare the database and demo data, then run web, worker, beat, the RADIUS relay, the SNMP poller and a
-local sandbox agent per demo node."""
+"""`make run`: prepare the database and demo data, then run web, worker, beat, the RADIUS relay, the SNMP poller, the
+alert sender and a local sandbox agent per demo node."""
 import functools
 import os
 import shutil

@@ -1,0 +1,36 @@
+"""The timeline's filters (kind, dates, text) and the NOC's note."""
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import TimelineEntry
+
+
+class TimelineFilter(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("any")), *TimelineEntry.Kind.choices])
+    since = forms.DateField(label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("node, text or author")}))
+
+    def entries(self) -> QuerySet[TimelineEntry]:
+        """The entries the valid filters let through; an invalid one is shown with its error and left out."""
+        self.is_valid()
+        given = {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value}
+        entries = TimelineEntry.objects.all()
+        if "kind" in given:
+            entries = entries.filter(kind=given["kind"])
+        if "since" in given:
+            entries = entries.filter(at__date__gte=given["since"])
+        if "until" in given:
+            entries = entries.filter(at__date__lte=given["until"])
+        if "q" in given:
+            text = given["q"]
+            entries = entries.filter(Q(subject__icontains=text) | Q(text__icontains=text) | Q(author__icontains=text))
+        return entries
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    subject = forms.CharField(label=_("About"), max_length=200, required=False,
+                              help_text=_("A node, an SSID or a place, if the note is about one."))
