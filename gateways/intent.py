@@ -254,6 +254,8 @@ _DNS64 = {
     "port": (integer(1, 65535), 53),
     "forward_zones": (list_of(_ZONE), []),
     "stub_zones": (list_of(_ZONE), []),
+    # Names whose AAAA answers are ignored and synthesised from A (the RFC 4074 workaround); Unbound only.
+    "ignore_aaaa": (list_of(dns_name), []),
 }
 _SA46T = {
     "prefix": (prefix(6), _REQUIRED),
@@ -408,6 +410,8 @@ def _nat64_rules(role: dict, path: str) -> None:
 
 
 def _dns64_rules(role: dict, path: str) -> None:
+    _check_that(role["implementation"] == "unbound" or not role["ignore_aaaa"], f"{path}.ignore_aaaa",
+                "only Unbound ignores one name's AAAA answers (BIND's dns64 has no per-name setting)")
     if role["implementation"] == "unbound":
         for key, default in (("mapped", ["any"]), ("exclude", []), ("suffix", "::")):
             _check_that(role[key] == default, f"{path}.{key}", f"Unbound has no such setting: leave it {default!r}")

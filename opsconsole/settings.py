@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "opsconsole.certificates",
     "opsconsole.radius",
     "opsconsole.monitoring",
+    "opsconsole.diagnostics",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,15 @@ RADIUS_RELAY_SECONDS = float(os.environ.get("RADIUS_RELAY_SECONDS", "1"))
 # A Disconnect-Request (RFC 5176) waits this long for the NAS's answer, and is sent again at most this many times.
 RADIUS_DISCONNECT_TIMEOUT_SECONDS = float(os.environ.get("RADIUS_DISCONNECT_TIMEOUT_SECONDS", "2"))
 RADIUS_DISCONNECT_RETRIES = int(os.environ.get("RADIUS_DISCONNECT_RETRIES", "4"))
+
+# DNS diagnostics walk delegations down from these servers (a lab or an isolated event network names its own), on
+# this port, waiting this long for each answer.
+DIAGNOSTICS_ROOT_SERVERS = env_list(
+    "DIAGNOSTICS_ROOT_SERVERS",
+    "198.41.0.4,2001:503:ba3e::2:30,199.9.14.201,2001:500:200::b,192.33.4.12,2001:500:2::c,199.7.91.13,2001:500:2d::d",
+)
+DIAGNOSTICS_DNS_PORT = int(os.environ.get("DIAGNOSTICS_DNS_PORT", "53"))
+DIAGNOSTICS_TIMEOUT = float(os.environ.get("DIAGNOSTICS_TIMEOUT", "2"))
 
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given
 # (never from the development key once DEBUG is off: see SECRET_KEY above).

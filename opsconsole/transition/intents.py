@@ -36,6 +36,7 @@ def dns64_document(role: Dns64Role) -> dict:
         return [{"name": z.name, "addresses": words(z.addresses), "port": z.port, "insecure": z.insecure}
                 for z in role.zones.filter(kind=kind)]
 
+    overrides = [override.name for override in role.overrides.all()]
     return {
         "implementation": role.implementation,
         "prefix": role.prefix,
@@ -50,6 +51,8 @@ def dns64_document(role: Dns64Role) -> dict:
         "port": role.port,
         "stub_zones": zones(role.zones.model.Kind.STUB),
         "forward_zones": zones(role.zones.model.Kind.FORWARD),
+        # Only when there are some, so that nodes without overrides keep their content hash.
+        **({"ignore_aaaa": overrides} if overrides else {}),
     }
 
 

@@ -122,3 +122,35 @@ class Dns64Zone(RoleRow):
             return
         if not self.addresses:
             raise ValidationError({"addresses": _("Give at least one server address.")})
+
+
+@audited()
+class Dns64Override(RoleRow):
+    """A name whose AAAA answers this DNS64 node ignores, synthesising from the name's A records instead: the WIDE
+    camp report's workaround for authoritative servers that answer AAAA wrongly (RFC 4074)."""
+
+    role_model = Dns64Role
+
+    role = models.ForeignKey(Dns64Role, on_delete=models.CASCADE, related_name="overrides",
+                             verbose_name=_("DNS64 role"))
+    name = models.CharField(_("name"), max_length=253, validators=[validate_dns_name])
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("DNS64 AAAA override")
+        constraints = [models.UniqueConstraint(fields=["role", "name"], name="transition_dns64override_one_per_name")]
+
+    def __str__(self) -> str:
+        return f"synthesise {self.name}"
+
+    def clean(self) -> None:
+        try:
+            self.name = dns_name(self.name, "name")
+        except IntentError:
+            return
+        if self.role_id and self.role.implementation != Dns64Role.Implementation.UNBOUND:
+            raise ValidationError(_("Only Unbound can ignore one name's AAAA answers (dns64-ignore-aaaa); BIND's "
+                                    "dns64 has no per-name setting."))
+        if self.role_id and self.role.overrides.filter(name=self.name).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": _("%(name)s is already overridden on this node.") % {"name": self.name}})

@@ -1,0 +1,67 @@
+"""Runs a check for a person, stores its result, and offers what a trouble report or the timeline attaches."""
+from dataclasses import asdict
+
+from django.conf import settings
+from django.db import transaction
+
+from opsconsole.transition.models import Dns64Override, Dns64Role
+
+from .dnswire import DiagnosticError, parse_name
+from .models import DiagnosticResult
+from .rfc4074 import check_aaaa, dns64_outcome
+from .verdicts import COULD_NOT_CHECK
+
+
+def dns_settings() -> tuple[list[str], int, float]:
+    return list(settings.DIAGNOSTICS_ROOT_SERVERS), settings.DIAGNOSTICS_DNS_PORT, settings.DIAGNOSTICS_TIMEOUT
+
+
+def store(kind: str, subject: str, verdict: str, ok: bool, details: dict, user) -> DiagnosticResult:
+    return DiagnosticResult.objects.create(kind=kind, subject=subject, verdict=verdict, ok=ok, details=details,
+                                           actor=user, actor_label=user.get_username())
+
+
+def could_not_check(kind: str, subject: str, error: DiagnosticError, user) -> DiagnosticResult:
+    return store(kind, subject, COULD_NOT_CHECK, False, {"error": str(error)}, user)
+
+
+def dns64_roles() -> list[Dns64Role]:
+    return list(Dns64Role.objects.select_related("node").order_by("node__name"))
+
+
+def run_aaaa_check(typed_name: str, user) -> DiagnosticResult:
+    """The RFC 4074 check of a name (already validated with parse_name by the form)."""
+    name = parse_name(typed_name)
+    subject = name.to_text(omit_final_dot=True)
+    try:
+        report = check_aaaa(name, *dns_settings())
+    except DiagnosticError as error:
+        return could_not_check(DiagnosticResult.Kind.AAAA, subject, error, user)
+    outcomes = [asdict(dns64_outcome(role.node.name, role.prefix, report.verdict, report.aaaa, report.a))
+                for role in dns64_roles()]
+    details = {"zone": report.zone, "aaaa": report.aaaa, "a": report.a, "dns64": outcomes,
+               "findings": [asdict(finding) for finding in report.findings],
+               # The report's workaround needs A records to synthesise from.
+               "workaround": report.misbehaving and bool(report.a)}
+    return store(DiagnosticResult.Kind.AAAA, subject, report.verdict, not report.misbehaving, details, user)
+
+
+def add_overrides(result: DiagnosticResult, roles: list[Dns64Role]) -> list[Dns64Override]:
+    """The workaround for a broken name: each chosen DNS64 node ignores its AAAA answers and synthesises from A.
+    Saved like any role row, so it is audited and the nodes' new intents are pushed."""
+    added = []
+    with transaction.atomic():
+        for role in roles:
+            override = Dns64Override(role=role, name=result.subject,
+                                     reason=f"RFC 4074: {result.verdict} (diagnostic #{result.pk})")
+            override.full_clean()
+            override.save()
+            added.append(override)
+    return added
+
+
+def attachment(result: DiagnosticResult) -> dict:
+    """What a trouble report or a timeline entry keeps of a result: a JSON-safe summary and a link back."""
+    return {"id": result.pk, "kind": result.kind, "subject": result.subject, "verdict": result.verdict,
+            "ok": result.ok, "at": result.at.isoformat(), "by": result.actor_label,
+            "url": result.get_absolute_url()}

@@ -1,0 +1,75 @@
+"""The diagnostics pages (NOC and helpdesk): run a DNS check, read its stored result, apply the workaround."""
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from opsconsole.accounts.access import noc_required, staff_required
+
+from . import runs
+from .forms import EventDomainForm, NameForm, OverrideForm
+from .models import DiagnosticResult, EventDomain
+
+PAGE_SIZE = 50
+
+
+def _index(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
+    page = Paginator(DiagnosticResult.objects.all(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"aaaa_form": NameForm(prefix="aaaa"), "dns64_form": NameForm(prefix="dns64"), "page": page,
+               "domains": EventDomain.objects.all(), **forms}
+    return render(request, "diagnostics/index.html", context, status=status)
+
+
+@staff_required
+def index(request: HttpRequest) -> HttpResponse:
+    return _index(request)
+
+
+@staff_required
+@require_POST
+def run_aaaa(request: HttpRequest) -> HttpResponse:
+    form = NameForm(request.POST, prefix="aaaa")
+    if not form.is_valid():
+        return _index(request, 400, aaaa_form=form)
+    return redirect(runs.run_aaaa_check(form.cleaned_data["name"], request.user))
+
+
+@staff_required
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(DiagnosticResult, pk=pk)
+    override_form = None
+    if found.kind == DiagnosticResult.Kind.AAAA and found.details.get("workaround") and request.user.is_noc:
+        override_form = OverrideForm(name=found.subject)
+    return render(request, "diagnostics/result.html", {"result": found, "override_form": override_form})
+
+
+@noc_required
+@require_POST
+def add_override(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(DiagnosticResult, pk=pk, kind=DiagnosticResult.Kind.AAAA)
+    form = OverrideForm(request.POST, name=found.subject)
+    if not found.details.get("workaround") or not form.is_valid():
+        return render(request, "diagnostics/result.html", {"result": found, "override_form": form}, status=400)
+    runs.add_overrides(found, list(form.cleaned_data["roles"]))
+    return redirect(found)
+
+
+@staff_required
+def domains(request: HttpRequest) -> HttpResponse:
+    form = EventDomainForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_noc:
+            raise PermissionDenied("Only the NOC edits the event's domains.")
+        if form.is_valid():
+            form.save()
+            return redirect("diagnostics:domains")
+    return render(request, "diagnostics/domains.html", {"form": form, "domains": EventDomain.objects.all()},
+                  status=400 if form.errors else 200)
+
+
+@noc_required
+@require_POST
+def domain_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(EventDomain, pk=pk).delete()
+    return redirect("diagnostics:domains")
