@@ -16,6 +16,8 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
+from gateways.intent import IntentError, dns_name
+
 MAX_REFERRALS = 20
 
 
@@ -58,19 +60,15 @@ class Delegation:
 
 
 def parse_name(text: str) -> dns.name.Name:
-    """An absolute DNS name from what a person typed, or DiagnosticError saying what is wrong with it."""
+    """An absolute DNS name from what a person typed (the intent's own name grammar), or DiagnosticError."""
     typed = text.strip()
-    if not typed:
-        raise DiagnosticError("Give a DNS name, e.g. www.example.com.")
-    if any(c.isspace() for c in typed) or "/" in typed or ":" in typed or "@" in typed:
-        raise DiagnosticError(f"“{typed}” is not a DNS name: it holds a space, a slash, a colon or an @.")
     try:
-        name = dns.name.from_text(typed)
-    except (dns.exception.DNSException, UnicodeError) as error:
-        raise DiagnosticError(f"“{typed}” is not a DNS name: {error}") from None
-    if name == dns.name.root or any(label in (b"",) for label in name.labels[:-1]):
-        raise DiagnosticError(f"“{typed}” is not a DNS name.")
-    return name
+        name = dns_name(typed, "name")
+    except IntentError:
+        raise DiagnosticError(f"“{typed}” is not a DNS name (letters, digits, - and _ in dot-separated labels).") from None
+    if name == ".":
+        raise DiagnosticError("The root is not a name to check: give a DNS name, e.g. www.example.com.")
+    return dns.name.from_text(name)
 
 
 def _rows(section) -> tuple[tuple[str, str, str], ...]:

@@ -55,7 +55,7 @@ class EventDomain(models.Model):
     """A zone the event runs (forward or reverse): its delegation from the parent must reach servers that answer."""
 
     name = models.CharField(_("domain"), max_length=253, unique=True, validators=[validate_domain],
-                            error_messages={"unique": _("%(value)s is already listed.")},
+                            error_messages={"unique": _("This domain is already listed.")},
                             help_text=_("e.g. camp.wide.ad.jp, or a reverse zone such as 0.8.b.d.0.1.0.0.2.ip6.arpa"))
     note = models.CharField(_("note"), max_length=200, blank=True)
 

@@ -7,7 +7,8 @@ from django.db import transaction
 from opsconsole.transition.models import Dns64Override, Dns64Role
 
 from .dnswire import DiagnosticError, parse_name
-from .models import DiagnosticResult
+from .lame import check_delegation
+from .models import DiagnosticResult, EventDomain
 from .rfc4074 import check_aaaa, dns64_outcome
 from .verdicts import COULD_NOT_CHECK
 
@@ -44,6 +45,17 @@ def run_aaaa_check(typed_name: str, user) -> DiagnosticResult:
                # The report's workaround needs A records to synthesise from.
                "workaround": report.misbehaving and bool(report.a)}
     return store(DiagnosticResult.Kind.AAAA, subject, report.verdict, not report.misbehaving, details, user)
+
+
+def run_lame_check(domain: EventDomain, user) -> DiagnosticResult:
+    try:
+        report = check_delegation(parse_name(domain.name), *dns_settings())
+    except DiagnosticError as error:
+        return could_not_check(DiagnosticResult.Kind.LAME, domain.name, error, user)
+    details = {"zone": report.zone, "parent_server": report.parent_server,
+               "checks": [asdict(check) for check in report.checks]}
+    return store(DiagnosticResult.Kind.LAME, domain.name, report.verdict, report.verdict == "delegated-well", details,
+                 user)
 
 
 def add_overrides(result: DiagnosticResult, roles: list[Dns64Role]) -> list[Dns64Override]:

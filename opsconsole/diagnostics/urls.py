@@ -6,6 +6,7 @@ app_name = "diagnostics"
 urlpatterns = [
     path("", views.index, name="index"),
     path("aaaa/", views.run_aaaa, name="run_aaaa"),
+    path("lame/", views.run_lame, name="run_lame"),
     path("results/<int:pk>/", views.result, name="result"),
     path("results/<int:pk>/override/", views.add_override, name="add_override"),
     path("domains/", views.domains, name="domains"),

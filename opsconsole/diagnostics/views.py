@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from opsconsole.accounts.access import noc_required, staff_required
@@ -17,6 +18,7 @@ PAGE_SIZE = 50
 def _index(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
     page = Paginator(DiagnosticResult.objects.all(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"aaaa_form": NameForm(prefix="aaaa"), "dns64_form": NameForm(prefix="dns64"), "page": page,
+               "lame_url": reverse("diagnostics:run_lame"),
                "domains": EventDomain.objects.all(), **forms}
     return render(request, "diagnostics/index.html", context, status=status)
 
@@ -33,6 +35,17 @@ def run_aaaa(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _index(request, 400, aaaa_form=form)
     return redirect(runs.run_aaaa_check(form.cleaned_data["name"], request.user))
+
+
+@staff_required
+@require_POST
+def run_lame(request: HttpRequest) -> HttpResponse:
+    """Checks every event domain, or the one posted."""
+    chosen = EventDomain.objects.all()
+    if request.POST.get("domain"):
+        chosen = chosen.filter(pk=request.POST["domain"]) if request.POST["domain"].isdigit() else chosen.none()
+    results = [runs.run_lame_check(domain, request.user) for domain in chosen]
+    return redirect(results[0]) if len(results) == 1 else redirect("diagnostics:index")
 
 
 @staff_required
