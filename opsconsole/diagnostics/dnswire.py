@@ -76,10 +76,11 @@ def _rows(section) -> tuple[tuple[str, str, str], ...]:
                  for rrset in section for rdata in rrset)
 
 
-def ask(server: str, name: dns.name.Name, rdtype: str, port: int, timeout: float) -> Reply:
-    """One non-recursive question over UDP (TCP when the answer is truncated)."""
+def ask(server: str, name: dns.name.Name, rdtype: str, port: int, timeout: float, recursive: bool = False) -> Reply:
+    """One question over UDP (TCP when the answer is truncated); recursive only for a resolver."""
     query = dns.message.make_query(name, rdtype)
-    query.flags &= ~dns.flags.RD
+    if not recursive:
+        query.flags &= ~dns.flags.RD
     try:
         message, _ = dns.query.udp_with_fallback(query, server, timeout=timeout, port=port)
     except dns.exception.Timeout:

@@ -1,11 +1,17 @@
 """Runs a check for a person, stores its result, and offers what a trouble report or the timeline attaches."""
 from dataclasses import asdict
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import transaction
 
 from opsconsole.transition.models import Dns64Override, Dns64Role
+from opsconsole.transition.validators import words
 
+from gateways.addressing import AddressingError
+
+from .dns64check import ask_node, expected_aaaa, resolver_addresses, unexpected
 from .dnswire import DiagnosticError, parse_name
 from .lame import check_delegation
 from .models import DiagnosticResult, EventDomain
@@ -56,6 +62,38 @@ def run_lame_check(domain: EventDomain, user) -> DiagnosticResult:
                "checks": [asdict(check) for check in report.checks]}
     return store(DiagnosticResult.Kind.LAME, domain.name, report.verdict, report.verdict == "delegated-well", details,
                  user)
+
+
+def run_dns64_check(typed_name: str, user) -> DiagnosticResult:
+    """What each DNS64 node should answer for a name (its A records under the node's prefix), and what it does."""
+    name = parse_name(typed_name)
+    subject = name.to_text(omit_final_dot=True)
+    roles = dns64_roles()
+    try:
+        if not roles:
+            raise DiagnosticError("No node has a DNS64 role: there is nothing to ask.")
+        report = check_aaaa(name, *dns_settings())
+    except DiagnosticError as error:
+        return could_not_check(DiagnosticResult.Kind.DNS64, subject, error, user)
+    timeout = settings.DIAGNOSTICS_TIMEOUT
+    answers = []
+    for role in roles:
+        always = role.synthall or role.overrides.filter(name=subject).exists()
+        try:
+            expected = expected_aaaa(role.prefix, report.aaaa, report.a, always)
+        except AddressingError as error:
+            answers.append(unexpected(role.node.name, role.prefix, error))
+            continue
+        resolvers = resolver_addresses(words(role.listen), urlsplit(role.node.agent_url).hostname)
+        answers += [ask_node(role.node.name, role.prefix, expected, resolver, name, role.port, timeout)
+                    for resolver in resolvers]
+        if not resolvers:
+            answers.append(unexpected(role.node.name, role.prefix, DiagnosticError(
+                "The node listens on every address and its agent URL names no address to ask.")))
+    matches = bool(answers) and all(answer.matches for answer in answers)
+    details = {"zone": report.zone, "authoritative": report.verdict, "aaaa": report.aaaa, "a": report.a,
+               "nodes": [asdict(answer) for answer in answers]}
+    return store(DiagnosticResult.Kind.DNS64, subject, "matches" if matches else "mismatch", matches, details, user)
 
 
 def add_overrides(result: DiagnosticResult, roles: list[Dns64Role]) -> list[Dns64Override]:

@@ -18,7 +18,7 @@ PAGE_SIZE = 50
 def _index(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
     page = Paginator(DiagnosticResult.objects.all(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"aaaa_form": NameForm(prefix="aaaa"), "dns64_form": NameForm(prefix="dns64"), "page": page,
-               "lame_url": reverse("diagnostics:run_lame"),
+               "lame_url": reverse("diagnostics:run_lame"), "dns64_url": reverse("diagnostics:run_dns64"),
                "domains": EventDomain.objects.all(), **forms}
     return render(request, "diagnostics/index.html", context, status=status)
 
@@ -35,6 +35,15 @@ def run_aaaa(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _index(request, 400, aaaa_form=form)
     return redirect(runs.run_aaaa_check(form.cleaned_data["name"], request.user))
+
+
+@staff_required
+@require_POST
+def run_dns64(request: HttpRequest) -> HttpResponse:
+    form = NameForm(request.POST, prefix="dns64")
+    if not form.is_valid():
+        return _index(request, 400, dns64_form=form)
+    return redirect(runs.run_dns64_check(form.cleaned_data["name"], request.user))
 
 
 @staff_required

@@ -16,6 +16,7 @@ class DnsLab:
     port: int
     lame_server: str
     good_server: str
+    odd_server: str
 
     def settings(self, settings) -> None:
         settings.DIAGNOSTICS_ROOT_SERVERS = self.roots
@@ -49,7 +50,7 @@ def dns_lab():
         servers.append(FakeAuthority(odd_ip, port, odd))
         servers.append(FakeAuthority(lame_ip, port, []))  # listed by the parent for camp.test, serves nothing
         servers.append(Bind(bind_ip, port, good))
-        yield DnsLab([root_ip], port, lame_ip, bind_ip)
+        yield DnsLab([root_ip], port, lame_ip, bind_ip, odd_ip)
     finally:
         for server in servers:
             server.stop()
