@@ -28,22 +28,23 @@ def index(request: HttpRequest) -> HttpResponse:
     return _index(request)
 
 
+def _run_name_check(request: HttpRequest, prefix: str, run) -> HttpResponse:
+    form = NameForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _index(request, 400, **{f"{prefix}_form": form})
+    return redirect(run(form.cleaned_data["name"], request.user))
+
+
 @staff_required
 @require_POST
 def run_aaaa(request: HttpRequest) -> HttpResponse:
-    form = NameForm(request.POST, prefix="aaaa")
-    if not form.is_valid():
-        return _index(request, 400, aaaa_form=form)
-    return redirect(runs.run_aaaa_check(form.cleaned_data["name"], request.user))
+    return _run_name_check(request, "aaaa", runs.run_aaaa_check)
 
 
 @staff_required
 @require_POST
 def run_dns64(request: HttpRequest) -> HttpResponse:
-    form = NameForm(request.POST, prefix="dns64")
-    if not form.is_valid():
-        return _index(request, 400, dns64_form=form)
-    return redirect(runs.run_dns64_check(form.cleaned_data["name"], request.user))
+    return _run_name_check(request, "dns64", runs.run_dns64_check)
 
 
 @staff_required
