@@ -16,7 +16,7 @@ def _match_list(items: list[str] | tuple[str, ...]) -> str:
     return "{ " + " ".join(f'"{item}";' if item in _DEFINED else f"{item};" for item in items) + " }"
 
 
-def _listen(addresses: list[str], version: int) -> str:
+def listen_list(addresses: list[str], version: int) -> str:
     wildcard = "::" if version == 6 else "0.0.0.0"
     chosen = [a for a in addresses if ipaddress.ip_address(a).version == version]
     return "any;" if wildcard in chosen else " ".join(f"{a};" for a in chosen) or "none;"
@@ -29,6 +29,12 @@ def _zone(zone: dict, kind: str) -> list[str]:
     return [f'zone "{zone["name"]}" {{ {body} }};']
 
 
+def zone_statements(role: dict) -> list[str]:
+    """The reverse zones (roles.reverse_dns) a named.conf serves, from the files under zone_dir."""
+    return [f'zone "{zone["name"]}" {{ type primary; file "{role["zone_dir"]}/{zone["name"]}.zone"; '
+            "allow-query { any; }; };" for zone in role["zones"]]
+
+
 def render_bind(intent: dict) -> list[RenderedFile]:
     dns64 = intent["roles"]["dns64"]
     zones = dns64["stub_zones"] + dns64["forward_zones"]
@@ -38,8 +44,8 @@ def render_bind(intent: dict) -> list[RenderedFile]:
     lines += [
         "options {",
         '    directory "/var/cache/bind";',
-        f"    listen-on-v6 port {dns64['port']} {{ {_listen(dns64['listen'], 6)} }};",
-        f"    listen-on port {dns64['port']} {{ {_listen(dns64['listen'], 4)} }};",
+        f"    listen-on-v6 port {dns64['port']} {{ {listen_list(dns64['listen'], 6)} }};",
+        f"    listen-on port {dns64['port']} {{ {listen_list(dns64['listen'], 4)} }};",
         "    recursion yes;",
         '    allow-query { "dns64-clients"; };',
         '    allow-recursion { "dns64-clients"; };',
@@ -64,4 +70,6 @@ def render_bind(intent: dict) -> list[RenderedFile]:
         lines += _zone(zone, "stub")
     for zone in dns64["forward_zones"]:
         lines += _zone(zone, "forward")
+    if "reverse_dns" in intent["roles"]:
+        lines += zone_statements(intent["roles"]["reverse_dns"])
     return [RenderedFile("bind", "bind/named.conf", joined(lines))]
