@@ -6,3 +6,8 @@ class DiagnosticsConfig(AppConfig):
     name = "opsconsole.diagnostics"
     label = "diagnostics"
     verbose_name = _("Diagnostics")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

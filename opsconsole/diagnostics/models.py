@@ -1,11 +1,14 @@
 """Every diagnostic run with its verdict, and the event's own DNS domains that the lame-delegation check watches."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gateways.intent import IntentError, dns_name
 from opsconsole.audit.trail import audited
+from opsconsole.transition.validators import ListOf, compressed_words, validate_address, words
 
 from .dnswire import DiagnosticError, parse_name
 
@@ -71,3 +74,39 @@ class EventDomain(models.Model):
             self.name = parse_name(self.name).to_text(omit_final_dot=True).lower()
         except DiagnosticError:
             pass  # the field's validator says why
+
+
+@audited()
+class ReverseDnsService(models.Model):
+    """Makes a gateway node the authoritative server of the reverse zones of every address the plan hands out."""
+
+    node = models.OneToOneField("nodes.GatewayNode", verbose_name=_("node"), on_delete=models.CASCADE,
+                                related_name="reverse_dns_service")
+    forward_domain = models.CharField(_("domain of the generated names"), max_length=200, validators=[validate_domain],
+                                      help_text=_("PTR records point into it, e.g. v4-192-0-2-7.camp.example.org"))
+    nameserver = models.CharField(_("nameserver"), max_length=253, validators=[validate_domain],
+                                  help_text=_("this node's name, the zones' NS"))
+    hostmaster = models.CharField(_("hostmaster mailbox"), max_length=253, validators=[validate_domain],
+                                  help_text=_("as a DNS name: noc.camp.example.org for noc@camp.example.org"))
+    listen = models.CharField(_("listen addresses"), max_length=500, default=":: 0.0.0.0",
+                              validators=[ListOf(validate_address)])
+    port = models.PositiveIntegerField(_("port"), default=53, validators=[MinValueValidator(1), MaxValueValidator(65535)])
+
+    class Meta:
+        verbose_name = _("reverse DNS service")
+
+    def __str__(self) -> str:
+        return f"reverse DNS on {self.node}"
+
+    def clean(self) -> None:
+        for field in ("forward_domain", "nameserver", "hostmaster"):
+            try:
+                setattr(self, field, dns_name(getattr(self, field), field))
+            except IntentError:
+                pass  # the field's validator says why
+        try:
+            self.listen = compressed_words(self.listen)
+        except ValueError:
+            return
+        if not words(self.listen):
+            raise ValidationError({"listen": _("Give at least one listen address.")})

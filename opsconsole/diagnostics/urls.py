@@ -11,5 +11,6 @@ urlpatterns = [
     path("results/<int:pk>/", views.result, name="result"),
     path("results/<int:pk>/override/", views.add_override, name="add_override"),
     path("domains/", views.domains, name="domains"),
+    path("reverse/", views.reverse_zones, name="reverse"),
     path("domains/<int:pk>/delete/", views.domain_delete, name="domain_delete"),
 ]

@@ -6,11 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from gateways.intent import IntentError
+from gateways.render import render_intent
 from opsconsole.accounts.access import noc_required, staff_required
+from opsconsole.nodes.intents import build_intent
 
 from . import runs
 from .forms import EventDomainForm, NameForm, OverrideForm
-from .models import DiagnosticResult, EventDomain
+from .models import DiagnosticResult, EventDomain, ReverseDnsService
 
 PAGE_SIZE = 50
 
@@ -96,3 +99,16 @@ def domains(request: HttpRequest) -> HttpResponse:
 def domain_delete(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(EventDomain, pk=pk).delete()
     return redirect("diagnostics:domains")
+
+
+@staff_required
+def reverse_zones(request: HttpRequest) -> HttpResponse:
+    """Each reverse DNS node's zone files, exactly as the node renders them."""
+    nodes = []
+    for service in ReverseDnsService.objects.select_related("node").order_by("node__name"):
+        try:
+            files = [f for f in render_intent(build_intent(service.node)) if f.path.endswith(".zone")]
+            nodes.append({"service": service, "files": files, "problem": ""})
+        except IntentError as error:
+            nodes.append({"service": service, "files": [], "problem": str(error)})
+    return render(request, "diagnostics/reverse.html", {"nodes": nodes})

@@ -153,20 +153,21 @@ class Bind:
 
     named listens only on addresses an interface holds: on loopback that is 127.0.0.1 alone."""
 
-    def __init__(self, address: str, port: int, zones: list[Zone]) -> None:
+    def __init__(self, address: str, port: int, zones: dict[str, str]) -> None:
+        """ZONES: each zone's name (with the trailing dot) and the text of its file."""
         self.directory = tempfile.TemporaryDirectory(prefix="diag-named-")
         root = Path(self.directory.name)
-        for zone in zones:
-            (root / f"{zone.name}zone").write_text(zone.zone_file())
+        for name, text in zones.items():
+            (root / f"{name}zone").write_text(text)
         (root / "named.conf").write_text(
             "options {\n"
             f'  directory "{root}";\n  pid-file "{root}/named.pid";\n  session-keyfile "{root}/session.key";\n'
             f"  listen-on port {port} {{ {address}; }};\n  listen-on-v6 {{ none; }};\n"
             "  recursion no;\n  dnssec-validation no;\n};\ncontrols { };\n"
-            + "".join(f'zone "{z.name}" {{ type primary; file "{root}/{z.name}zone"; }};\n' for z in zones))
+            + "".join(f'zone "{name}" {{ type primary; file "{root}/{name}zone"; }};\n' for name in zones))
         self.process = subprocess.Popen(["named", "-g", "-n", "1", "-c", str(root / "named.conf")],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.wait_ready(address, port, zones[0].name)
+        self.wait_ready(address, port, next(iter(zones)))
 
     def wait_ready(self, address: str, port: int, zone: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

@@ -49,7 +49,7 @@ def dns_lab():
         servers.append(FakeAuthority(root_ip, port, [root]))
         servers.append(FakeAuthority(odd_ip, port, odd))
         servers.append(FakeAuthority(lame_ip, port, []))  # listed by the parent for camp.test, serves nothing
-        servers.append(Bind(bind_ip, port, good))
+        servers.append(Bind(bind_ip, port, {zone.name: zone.zone_file() for zone in good}))
         yield DnsLab([root_ip], port, lame_ip, bind_ip, odd_ip)
     finally:
         for server in servers:
