@@ -256,6 +256,12 @@ _DNS64 = {
     "stub_zones": (list_of(_ZONE), []),
     # Names whose AAAA answers are ignored and synthesised from A (the RFC 4074 workaround); Unbound only.
     "ignore_aaaa": (list_of(dns_name), []),
+    # BIND's equivalent: fixed answers for a name (a response-policy zone), AAAA synthesised by the console.
+    "local_data": (list_of(fields({
+        "name": (dns_name, _REQUIRED),
+        "aaaa": (list_of(address(6), 1), _REQUIRED),
+        "a": (list_of(address(4)), []),
+    })), []),
 }
 _SA46T = {
     "prefix": (prefix(6), _REQUIRED),
@@ -435,6 +441,8 @@ def _nat64_rules(role: dict, path: str) -> None:
 def _dns64_rules(role: dict, path: str) -> None:
     _check_that(role["implementation"] == "unbound" or not role["ignore_aaaa"], f"{path}.ignore_aaaa",
                 "only Unbound ignores one name's AAAA answers (BIND's dns64 has no per-name setting)")
+    _check_that(role["implementation"] == "bind" or not role["local_data"], f"{path}.local_data",
+                "only BIND takes fixed answers here (Unbound uses ignore_aaaa)")
     if role["implementation"] == "unbound":
         for key, default in (("mapped", ["any"]), ("exclude", []), ("suffix", "::")):
             _check_that(role[key] == default, f"{path}.{key}", f"Unbound has no such setting: leave it {default!r}")

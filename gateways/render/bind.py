@@ -35,6 +35,21 @@ def zone_statements(role: dict) -> list[str]:
             "allow-query { any; }; };" for zone in role["zones"]]
 
 
+OVERRIDES_ZONE = "opsconsole-overrides"
+# Debian's layout: the bind service's directory, where the agent installs bind/OVERRIDES_ZONE.zone.
+OVERRIDES_FILE = f"/etc/bind/{OVERRIDES_ZONE}.zone"
+
+
+def overrides_zone(intent: dict) -> RenderedFile:
+    """A response-policy zone answering each overridden name with fixed records (RPZ local data)."""
+    lines = header(intent, "dns64 overrides", marker=";") + [
+        "$TTL 300", "@ IN SOA localhost. root.localhost. ( 1 3600 900 1209600 300 )", "@ IN NS localhost."]
+    for entry in intent["roles"]["dns64"]["local_data"]:
+        lines += [f"{entry['name']} IN AAAA {address}" for address in entry["aaaa"]]
+        lines += [f"{entry['name']} IN A {address}" for address in entry["a"]]
+    return RenderedFile("bind", f"bind/{OVERRIDES_ZONE}.zone", joined(lines))
+
+
 def render_bind(intent: dict) -> list[RenderedFile]:
     dns64 = intent["roles"]["dns64"]
     zones = dns64["stub_zones"] + dns64["forward_zones"]
@@ -51,6 +66,8 @@ def render_bind(intent: dict) -> list[RenderedFile]:
         '    allow-recursion { "dns64-clients"; };',
         f"    dnssec-validation {'auto' if dns64['dnssec_validation'] else 'no'};",
     ]
+    if dns64["local_data"]:
+        lines.append(f'    response-policy {{ zone "{OVERRIDES_ZONE}"; }} break-dnssec yes;')
     insecure = [zone["name"] for zone in zones if zone["insecure"]]
     if insecure and dns64["dnssec_validation"]:
         lines.append("    validate-except { " + " ".join(f'"{name}";' for name in insecure) + " };")
@@ -72,4 +89,7 @@ def render_bind(intent: dict) -> list[RenderedFile]:
         lines += _zone(zone, "forward")
     if "reverse_dns" in intent["roles"]:
         lines += zone_statements(intent["roles"]["reverse_dns"])
-    return [RenderedFile("bind", "bind/named.conf", joined(lines))]
+    if not dns64["local_data"]:
+        return [RenderedFile("bind", "bind/named.conf", joined(lines))]
+    lines.append(f'zone "{OVERRIDES_ZONE}" {{ type primary; file "{OVERRIDES_FILE}"; allow-query {{ none; }}; }};')
+    return [RenderedFile("bind", "bind/named.conf", joined(lines)), overrides_zone(intent)]

@@ -34,6 +34,6 @@ class OverrideForm(forms.Form):
     def __init__(self, *args, name: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["roles"]
-        field.queryset = (Dns64Role.objects.filter(implementation=Dns64Role.Implementation.UNBOUND)
-                          .exclude(overrides__name=name).select_related("node").order_by("node__name"))
-        field.label_from_instance = lambda role: f"{role.node.name} ({role.prefix})"
+        field.queryset = (Dns64Role.objects.exclude(overrides__name=name).select_related("node")
+                          .order_by("node__name"))
+        field.label_from_instance = lambda role: f"{role.node.name} ({role.get_implementation_display()}, {role.prefix})"

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db import transaction
 
 from opsconsole.transition.models import Dns64Override, Dns64Role
-from opsconsole.transition.validators import words
+from opsconsole.transition.validators import plain_errors, words
 
 from gateways.addressing import AddressingError
+from gateways.addressing.rfc6052 import embed_ipv4
 
 from .dns64check import ask_node, expected_aaaa, resolver_addresses, unexpected
 from .dnswire import DiagnosticError, parse_name
@@ -97,13 +98,18 @@ def run_dns64_check(typed_name: str, user) -> DiagnosticResult:
 
 
 def add_overrides(result: DiagnosticResult, roles: list[Dns64Role]) -> list[Dns64Override]:
-    """The workaround for a broken name: each chosen DNS64 node ignores its AAAA answers and synthesises from A.
-    Saved like any role row, so it is audited and the nodes' new intents are pushed."""
+    """The workaround for a broken name on each chosen DNS64 node (see Dns64Override): saved like any role row, so
+    it is audited and the nodes' new intents are pushed. Raises ValidationError (AddressingError's message) when
+    an A record cannot go under a BIND node's prefix."""
     added = []
     with transaction.atomic():
         for role in roles:
             override = Dns64Override(role=role, name=result.subject,
                                      reason=f"RFC 4074: {result.verdict} (diagnostic #{result.pk})")
+            if role.implementation == Dns64Role.Implementation.BIND:
+                with plain_errors():
+                    override.aaaa = " ".join(str(embed_ipv4(role.prefix, a)) for a in result.details["a"])
+                override.a = " ".join(result.details["a"])
             override.full_clean()
             override.save()
             added.append(override)

@@ -1,5 +1,5 @@
 """The diagnostics pages (NOC and helpdesk): run a DNS check, read its stored result, apply the workaround."""
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -77,7 +77,11 @@ def add_override(request: HttpRequest, pk: int) -> HttpResponse:
     form = OverrideForm(request.POST, name=found.subject)
     if not found.details.get("workaround") or not form.is_valid():
         return render(request, "diagnostics/result.html", {"result": found, "override_form": form}, status=400)
-    runs.add_overrides(found, list(form.cleaned_data["roles"]))
+    try:
+        runs.add_overrides(found, list(form.cleaned_data["roles"]))
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "diagnostics/result.html", {"result": found, "override_form": form}, status=400)
     return redirect(found)
 
 

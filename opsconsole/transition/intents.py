@@ -36,7 +36,11 @@ def dns64_document(role: Dns64Role) -> dict:
         return [{"name": z.name, "addresses": words(z.addresses), "port": z.port, "insecure": z.insecure}
                 for z in role.zones.filter(kind=kind)]
 
-    overrides = [override.name for override in role.overrides.all()]
+    overrides = list(role.overrides.all())
+    if role.implementation == Dns64Role.Implementation.BIND:
+        workaround = {"local_data": [{"name": o.name, "aaaa": words(o.aaaa), "a": words(o.a)} for o in overrides]}
+    else:
+        workaround = {"ignore_aaaa": [o.name for o in overrides]}
     return {
         "implementation": role.implementation,
         "prefix": role.prefix,
@@ -52,7 +56,7 @@ def dns64_document(role: Dns64Role) -> dict:
         "stub_zones": zones(role.zones.model.Kind.STUB),
         "forward_zones": zones(role.zones.model.Kind.FORWARD),
         # Only when there are some, so that nodes without overrides keep their content hash.
-        **({"ignore_aaaa": overrides} if overrides else {}),
+        **(workaround if overrides else {}),
     }
 
 

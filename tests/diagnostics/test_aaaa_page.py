@@ -77,11 +77,24 @@ def test_the_helpdesk_cannot_apply_the_override(lab, helpdesk_client, unbound_dn
     assert not Dns64Override.objects.exists()
 
 
-def test_a_bind_dns64_node_is_not_offered_the_override(lab, noc_client):
+def test_a_bind_dns64_node_gets_fixed_answers_checked_by_bind(lab, noc_client):
     bind = Dns64Role.objects.create(node=make_node("dns64-bind"), implementation="bind", prefix=PREFIX)
     result_url = run(noc_client, "www.servfail.test")["Location"]
-    response = noc_client.post(f"{result_url}override/", {"roles": [bind.pk]})
-    assert response.status_code == 400 and not Dns64Override.objects.exists()
+    assert noc_client.post(f"{result_url}override/", {"roles": [bind.pk]}).status_code == 302
+    override = Dns64Override.objects.get()
+    assert (override.aaaa, override.a) == ("2001:db8:64::c000:250", "192.0.2.80")
+    files, checks = render_and_check(build_intent(bind.node))
+    zone = next(f.content for f in files if f.path == "bind/opsconsole-overrides.zone")
+    assert "www.servfail.test IN AAAA 2001:db8:64::c000:250\n" in zone
+    assert all(check.ok for check in checks), checks
+
+
+def test_an_a_record_that_cannot_go_under_the_prefix_is_refused_plainly(lab, noc_client):
+    wkp = Dns64Role.objects.create(node=make_node("dns64-wkp"), implementation="bind", prefix="64:ff9b::/96")
+    result_url = run(noc_client, "www.servfail.test")["Location"]  # its A record is 192.0.2.80, not global
+    response = noc_client.post(f"{result_url}override/", {"roles": [wkp.pk]})
+    assert response.status_code == 400 and "must not carry the non-global" in response.content.decode()
+    assert not Dns64Override.objects.exists()
 
 
 def test_a_malformed_name_is_refused_plainly_and_nothing_is_stored(lab, helpdesk_client):
