@@ -254,6 +254,14 @@ _DNS64 = {
     "port": (integer(1, 65535), 53),
     "forward_zones": (list_of(_ZONE), []),
     "stub_zones": (list_of(_ZONE), []),
+    # Names whose AAAA answers are ignored and synthesised from A (the RFC 4074 workaround); Unbound only.
+    "ignore_aaaa": (list_of(dns_name), []),
+    # BIND's equivalent: fixed answers for a name (a response-policy zone), AAAA synthesised by the console.
+    "local_data": (list_of(fields({
+        "name": (dns_name, _REQUIRED),
+        "aaaa": (list_of(address(6), 1), _REQUIRED),
+        "a": (list_of(address(4)), []),
+    })), []),
 }
 _SA46T = {
     "prefix": (prefix(6), _REQUIRED),
@@ -385,6 +393,29 @@ _RADIUS = {
     })), []),
 }
 
+_REVERSE_ZONE = re.compile(r"(?:[0-9]{1,3}\.){1,3}in-addr\.arpa|(?:[0-9a-f]\.){1,31}ip6\.arpa")
+_GENERATED_NAME = re.compile(r"(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{0,30}\$[a-z0-9_-]{0,30}(?:\.[a-z0-9_-]{1,63})+")
+_REVERSE_DNS = {
+    # An authoritative BIND for the reverse zones: its own named.conf, or zones added to the node's DNS64 BIND.
+    "listen": (list_of(address(None), 1), ["::", "0.0.0.0"]),
+    "port": (integer(1, 65535), 53),
+    "zone_dir": (_PATH, "/etc/bind/opsconsole-reverse"),  # where named reads the zone files on the node
+    "nameserver": (dns_name, _REQUIRED),  # the zones' NS and SOA primary
+    "hostmaster": (dns_name, _REQUIRED),  # the SOA mailbox, as a name
+    "ttl": (integer(60, 604800), 3600),
+    "zones": (list_of(fields({
+        "name": (matching(_REVERSE_ZONE, "an in-addr.arpa or ip6.arpa zone on an octet or nibble boundary"), _REQUIRED),
+        "serial": (integer(1, 2**32 - 1), _REQUIRED),
+        "ptr": (list_of(fields({"address": (address(None), _REQUIRED), "name": (dns_name, _REQUIRED)})), []),
+        # An IPv4 pool inside the zone's /24: $GENERATE first-last, the name with $ for the last octet.
+        "generate": (list_of(fields({
+            "first": (integer(0, 255), _REQUIRED),
+            "last": (integer(0, 255), _REQUIRED),
+            "name": (matching(_GENERATED_NAME, "a DNS name with one $ for the last octet"), _REQUIRED),
+        })), []),
+    }), 1), _REQUIRED),
+}
+
 
 # --- cross-field rules ---
 
@@ -408,6 +439,10 @@ def _nat64_rules(role: dict, path: str) -> None:
 
 
 def _dns64_rules(role: dict, path: str) -> None:
+    _check_that(role["implementation"] == "unbound" or not role["ignore_aaaa"], f"{path}.ignore_aaaa",
+                "only Unbound ignores one name's AAAA answers (BIND's dns64 has no per-name setting)")
+    _check_that(role["implementation"] == "bind" or not role["local_data"], f"{path}.local_data",
+                "only BIND takes fixed answers here (Unbound uses ignore_aaaa)")
     if role["implementation"] == "unbound":
         for key, default in (("mapped", ["any"]), ("exclude", []), ("suffix", "::")):
             _check_that(role[key] == default, f"{path}.{key}", f"Unbound has no such setting: leave it {default!r}")
@@ -497,6 +532,26 @@ def _radius_rules(role: dict, path: str) -> None:
                 "equals auth_port or inner_tunnel_port")
 
 
+def reverse_name(ip: str) -> str:
+    """The in-addr.arpa or ip6.arpa name of an address, without the trailing dot."""
+    return ipaddress.ip_address(ip).reverse_pointer
+
+
+def _reverse_dns_rules(role: dict, path: str) -> None:
+    names = [zone["name"] for zone in role["zones"]]
+    _check_that(len(names) == len(set(names)), f"{path}.zones", "two zones share a name")
+    for i, zone in enumerate(role["zones"]):
+        zone_path = f"{path}.zones[{i}]"
+        for j, record in enumerate(zone["ptr"]):
+            _check_that(reverse_name(record["address"]).endswith("." + zone["name"]), f"{zone_path}.ptr[{j}]",
+                        f"{record['address']} is not inside {zone['name']}")
+        for j, pool in enumerate(zone["generate"]):
+            _check_that(zone["name"].endswith(".in-addr.arpa") and zone["name"].count(".") == 4,
+                        f"{zone_path}.generate[{j}]", "$GENERATE takes the last octet: only in a /24 in-addr.arpa zone")
+            _check_that(pool["first"] <= pool["last"] and pool["name"].count("$") == 1, f"{zone_path}.generate[{j}]",
+                        "needs first <= last and one $ in the name")
+
+
 def _xlat464_rules(role: dict, path: str, roles: dict) -> None:
     if role["role"] == "plat":
         nat64 = roles.get("nat64")
@@ -511,11 +566,11 @@ def _xlat464_rules(role: dict, path: str, roles: dict) -> None:
 _ROLES: dict[str, dict[str, tuple[Check, Any]]] = {
     "nat64": _NAT64, "dns64": _DNS64, "sa46t": _SA46T, "map": _MAP,
     "dslite": _DSLITE, "xlat464": _XLAT464, "router": _ROUTER, "dhcp": _DHCP,
-    "radius": _RADIUS,
+    "radius": _RADIUS, "reverse_dns": _REVERSE_DNS,
 }
 _RULES: dict[str, Callable[[dict, str], None]] = {
     "nat64": _nat64_rules, "dns64": _dns64_rules, "sa46t": _sa46t_rules, "map": _map_rules, "dslite": _dslite_rules,
-    "dhcp": _dhcp_rules, "radius": _radius_rules,
+    "dhcp": _dhcp_rules, "radius": _radius_rules, "reverse_dns": _reverse_dns_rules,
 }
 _DOCUMENT = fields({
     "schema": (integer(SCHEMA_VERSION, SCHEMA_VERSION), _REQUIRED),

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "opsconsole.timeline",
     "opsconsole.alerts",
     "opsconsole.metrics",
+    "opsconsole.diagnostics",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,14 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opsconsole@localhost")
 # Addresses or networks that may read /metrics without a scrape token (comma-separated), e.g. the Prometheus server.
 METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES")
+# DNS diagnostics walk delegations down from these servers (a lab or an isolated event network names its own), on
+# this port, waiting this long for each answer.
+DIAGNOSTICS_ROOT_SERVERS = env_list(
+    "DIAGNOSTICS_ROOT_SERVERS",
+    "198.41.0.4,2001:503:ba3e::2:30,199.9.14.201,2001:500:200::b,192.33.4.12,2001:500:2::c,199.7.91.13,2001:500:2d::d",
+)
+DIAGNOSTICS_DNS_PORT = int(os.environ.get("DIAGNOSTICS_DNS_PORT", "53"))
+DIAGNOSTICS_TIMEOUT = float(os.environ.get("DIAGNOSTICS_TIMEOUT", "2"))
 
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given
 # (never from the development key once DEBUG is off: see SECRET_KEY above).

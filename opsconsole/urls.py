@@ -22,6 +22,7 @@ urlpatterns = [
     path("timeline/", include("opsconsole.timeline.urls")),
     path("alerts/", include("opsconsole.alerts.urls")),
     path("", include("opsconsole.metrics.urls")),
+    path("diagnostics/", include("opsconsole.diagnostics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

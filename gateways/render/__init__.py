@@ -11,6 +11,7 @@ from gateways.render.freeradius import render_freeradius
 from gateways.render.jool import render_jool
 from gateways.render.kea import render_kea
 from gateways.render.radvd import render_radvd
+from gateways.render.reverse import render_reverse_dns
 from gateways.render.router import render_router
 from gateways.render.tayga import render_tayga
 from gateways.render.tunnels import render_dslite, render_map, render_sa46t
@@ -39,6 +40,7 @@ _RENDERERS: dict[str, Renderer] = {
     "xlat464": render_xlat464,
     "dhcp": lambda intent: render_kea(intent) + render_radvd(intent),
     "radius": render_freeradius,
+    "reverse_dns": render_reverse_dns,
 }
 
 

@@ -129,13 +129,20 @@ def _shim_dir() -> Iterator[Path]:
         yield Path(directory)
 
 
+def check_bind(file: Path) -> tuple[bool, str]:
+    """named.conf with named-checkconf; a zone file (ZONE.zone, see render/reverse.py) with named-checkzone."""
+    if file.suffix == ".zone":
+        return _run(["named-checkzone", "-k", "fail", "-n", "fail", file.stem, str(file)])
+    return _run(["named-checkconf", str(file)])
+
+
 def _command(*words: str) -> Callable[[Path], tuple[bool, str]]:
     return lambda file: _run([*words, str(file)])
 
 
 CHECKERS: dict[str, Callable[[Path], tuple[bool, str]]] = {
     "unbound": _command("unbound-checkconf"),
-    "bind": _command("named-checkconf"),
+    "bind": check_bind,
     "nftables": _command("nft", "-c", "-f"),
     "tayga": check_tayga,
     "iproute2": check_script,

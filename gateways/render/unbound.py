@@ -36,6 +36,7 @@ def render_unbound(intent: dict) -> list[RenderedFile]:
         f'    module-config: "{modules}"',
         f"    dns64-prefix: {dns64['prefix']}",
         f"    dns64-synthall: {'yes' if dns64['synthall'] else 'no'}",
+        *(f'    dns64-ignore-aaaa: "{name}"' for name in dns64["ignore_aaaa"]),
     ]
     if dns64["dnssec_validation"]:
         lines.append(f'    trust-anchor-file: "{TRUST_ANCHOR}"')

@@ -8,7 +8,7 @@ from .models import GatewayNode
 # Each source is a function (node) -> {role name: role document} following gateways/intent.py.
 ROLE_SOURCES = (
     "opsconsole.transition.intents.roles_for", "opsconsole.registration.intents.roles_for",
-    "opsconsole.radius.intents.roles_for",
+    "opsconsole.radius.intents.roles_for", "opsconsole.diagnostics.reverse.roles_for",
 )
 
 

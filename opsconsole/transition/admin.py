@@ -2,6 +2,7 @@
 from django.contrib import admin
 
 from .models import (
+    Dns64Override,
     Dns64Role,
     Dns64Zone,
     DsliteB4,
@@ -36,7 +37,7 @@ def _rows(model):
 
 for role_model, row_models in (
     (Nat64Role, (Nat64Pool4, Nat64Mapping)),
-    (Dns64Role, (Dns64Zone,)),
+    (Dns64Role, (Dns64Zone, Dns64Override)),
     (DsliteRole, (DsliteB4,)),
     (UpstreamRouter, (StaticRoute,)),
     (Sa46tRole, ()),

@@ -9,6 +9,7 @@ from gateways.addressing import AddressingError, MapRule, map_rule
 from gateways.addressing.parse import ipv4_address, ipv4_network, ipv6_network
 
 from .models import (
+    Dns64Override,
     Dns64Role,
     Dns64Zone,
     DsliteB4,
@@ -56,6 +57,7 @@ ROLE_KINDS = {kind.slug: kind for kind in (
     RoleKind("dns64", Dns64Role, ("implementation", "prefix", "clients", "mapped", "exclude", "dnssec_validation",
                                   "recursive_only", "break_dnssec", "synthall", "listen", "port")),
     RoleKind("dns64-zone", Dns64Zone, ("kind", "name", "addresses", "port", "insecure"), parent=Dns64Role),
+    RoleKind("dns64-override", Dns64Override, ("name", "aaaa", "a", "reason"), parent=Dns64Role),
     RoleKind("sa46t", Sa46tRole, ("prefix", "plane_id", "ipv4_address", "networks", "uplink", "tunnel", "mtu"),
              intent_fields={"local": "ipv4_address", "peers": "prefix"}),
     RoleKind("map", MapRole, ("domain", "side", "end_user_prefix", "wan", "uplink", "tunnel", "mtu"),

@@ -36,6 +36,11 @@ def dns64_document(role: Dns64Role) -> dict:
         return [{"name": z.name, "addresses": words(z.addresses), "port": z.port, "insecure": z.insecure}
                 for z in role.zones.filter(kind=kind)]
 
+    overrides = list(role.overrides.all())
+    if role.implementation == Dns64Role.Implementation.BIND:
+        workaround = {"local_data": [{"name": o.name, "aaaa": words(o.aaaa), "a": words(o.a)} for o in overrides]}
+    else:
+        workaround = {"ignore_aaaa": [o.name for o in overrides]}
     return {
         "implementation": role.implementation,
         "prefix": role.prefix,
@@ -50,6 +55,8 @@ def dns64_document(role: Dns64Role) -> dict:
         "port": role.port,
         "stub_zones": zones(role.zones.model.Kind.STUB),
         "forward_zones": zones(role.zones.model.Kind.FORWARD),
+        # Only when there are some, so that nodes without overrides keep their content hash.
+        **(workaround if overrides else {}),
     }
 
 

@@ -22,7 +22,7 @@ CHANGES = {
 }
 # Kinds the demo plans have no row of (their only 464XLAT row is a PLAT, whose intent is derived from its node's
 # NAT64 pool6, none of its form's fields); their signals are the same per-model ones as every kind above.
-NOT_IN_THE_DEMOS = {"nat64-mapping", "dns64-zone", "xlat464"}
+NOT_IN_THE_DEMOS = {"nat64-mapping", "dns64-zone", "dns64-override", "xlat464"}
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ from ..validators import (
     compressed_words,
     ListOf,
     validate_address,
+    validate_ipv4_address,
     validate_ipv4_prefix,
+    validate_ipv6_address,
     validate_ipv6_prefix,
     validate_nat64_prefix,
     validate_prefix,
@@ -122,3 +124,47 @@ class Dns64Zone(RoleRow):
             return
         if not self.addresses:
             raise ValidationError({"addresses": _("Give at least one server address.")})
+
+
+@audited()
+class Dns64Override(RoleRow):
+    """The WIDE camp report's workaround for a name whose authoritative servers answer AAAA wrongly (RFC 4074):
+    Unbound ignores the name's AAAA answers and synthesises from its A records (dns64-ignore-aaaa); BIND, which has
+    no such setting, answers the name with fixed records from a response-policy zone (AAAA synthesised from the A
+    records when the override was made, and those A records)."""
+
+    role_model = Dns64Role
+
+    role = models.ForeignKey(Dns64Role, on_delete=models.CASCADE, related_name="overrides",
+                             verbose_name=_("DNS64 role"))
+    name = models.CharField(_("name"), max_length=253, validators=[validate_dns_name])
+    aaaa = models.CharField(_("fixed AAAA answers (BIND)"), max_length=1000, blank=True,
+                            validators=[ListOf(validate_ipv6_address)])
+    a = models.CharField(_("fixed A answers (BIND)"), max_length=1000, blank=True,
+                         validators=[ListOf(validate_ipv4_address)])
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("DNS64 AAAA override")
+        constraints = [models.UniqueConstraint(fields=["role", "name"], name="transition_dns64override_one_per_name")]
+
+    def __str__(self) -> str:
+        return f"synthesise {self.name}"
+
+    def clean(self) -> None:
+        try:
+            self.name = dns_name(self.name, "name")
+            self.aaaa, self.a = compressed_words(self.aaaa), compressed_words(self.a)
+        except (IntentError, ValueError):
+            return
+        if self.role_id and self.role.overrides.filter(name=self.name).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": _("%(name)s is already overridden on this node.") % {"name": self.name}})
+        if not self.role_id:
+            return
+        if self.role.implementation == Dns64Role.Implementation.BIND and not self.aaaa:
+            raise ValidationError({"aaaa": _("BIND cannot ignore one name's AAAA answers: give the AAAA records "
+                                             "to answer with (the name's A records under the DNS64 prefix).")})
+        if self.role.implementation == Dns64Role.Implementation.UNBOUND and (self.aaaa or self.a):
+            raise ValidationError(_("Unbound synthesises from the name's own A records: leave the fixed answers "
+                                    "empty."))

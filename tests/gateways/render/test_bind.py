@@ -44,3 +44,15 @@ def test_an_undefined_acl_is_refused_with_named_checkconfs_message() -> None:
 @INJECTION_SETTINGS
 def test_free_text_cannot_change_the_structure(description: str) -> None:
     assert_contained(intent({"dns64": wide_bind_dns64()}, description=description), intent({"dns64": wide_bind_dns64()}))
+
+
+def test_fixed_answers_for_a_broken_name_pass_named_checkconf_and_named_checkzone() -> None:
+    role = {**wide_bind_dns64(), "local_data": [
+        {"name": "www.broken.example", "aaaa": ["2001:200:0:ff99::c000:250"], "a": ["192.0.2.80"]}]}
+    files, results = render_and_check(intent({"dns64": role}))
+    conf, zone = by_path(files)["bind/named.conf"], by_path(files)["bind/opsconsole-overrides.zone"]
+    assert 'response-policy { zone "opsconsole-overrides"; } break-dnssec yes;' in conf
+    assert 'zone "opsconsole-overrides" { type primary; file "/etc/bind/opsconsole-overrides.zone";' in conf
+    assert "www.broken.example IN AAAA 2001:200:0:ff99::c000:250\nwww.broken.example IN A 192.0.2.80\n" in zone
+    assert [r.path for r in results] == ["bind/named.conf", "bind/opsconsole-overrides.zone"]
+    assert all(r.ok for r in results), results

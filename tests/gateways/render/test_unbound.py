@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 
+from gateways.intent import IntentError
+from gateways.render import render_intent
 from tests.gateways.render.conftest import (
     INJECTION_SETTINGS, NASTY_TEXT, WIDE_NAT64_PREFIX, assert_contained, by_path, check_text, intent, render_and_check,
+    wide_bind_dns64,
 )
 
 
@@ -48,3 +52,18 @@ def test_a_broken_file_is_refused_with_unbound_checkconfs_message() -> None:
 def test_free_text_cannot_change_the_structure(node: str, description: str) -> None:
     assert_contained(intent({"dns64": unbound_dns64()}, node=node, description=description),
                      intent({"dns64": unbound_dns64()}))
+
+
+def test_names_whose_aaaa_is_ignored_pass_unbound_checkconf_and_stay_names() -> None:
+    files, results = render_and_check(intent({"dns64": unbound_dns64(ignore_aaaa=["www.broken.example", "Air.Example."])}))
+    conf = by_path(files)["unbound/unbound.conf"]
+    assert '    dns64-ignore-aaaa: "www.broken.example"\n    dns64-ignore-aaaa: "air.example"\n' in conf
+    assert all(result.ok for result in results), results
+    for bad in ('x" \n server:', "a..b", "x y"):
+        with pytest.raises(IntentError, match="ignore_aaaa"):
+            render_intent(intent({"dns64": unbound_dns64(ignore_aaaa=[bad])}))
+
+
+def test_bind_refuses_names_whose_aaaa_is_ignored() -> None:
+    with pytest.raises(IntentError, match="only Unbound"):
+        render_intent(intent({"dns64": {**wide_bind_dns64(), "ignore_aaaa": ["www.broken.example"]}}))

@@ -1,0 +1,118 @@
+"""The diagnostics pages (NOC and helpdesk): run a DNS check, read its stored result, apply the workaround."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from gateways.intent import IntentError
+from gateways.render import render_intent
+from opsconsole.accounts.access import noc_required, staff_required
+from opsconsole.nodes.intents import build_intent
+
+from . import runs
+from .forms import EventDomainForm, NameForm, OverrideForm
+from .models import DiagnosticResult, EventDomain, ReverseDnsService
+
+PAGE_SIZE = 50
+
+
+def _index(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
+    page = Paginator(DiagnosticResult.objects.all(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"aaaa_form": NameForm(prefix="aaaa"), "dns64_form": NameForm(prefix="dns64"), "page": page,
+               "lame_url": reverse("diagnostics:run_lame"), "dns64_url": reverse("diagnostics:run_dns64"),
+               "domains": EventDomain.objects.all(), **forms}
+    return render(request, "diagnostics/index.html", context, status=status)
+
+
+@staff_required
+def index(request: HttpRequest) -> HttpResponse:
+    return _index(request)
+
+
+def _run_name_check(request: HttpRequest, prefix: str, run) -> HttpResponse:
+    form = NameForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _index(request, 400, **{f"{prefix}_form": form})
+    return redirect(run(form.cleaned_data["name"], request.user))
+
+
+@staff_required
+@require_POST
+def run_aaaa(request: HttpRequest) -> HttpResponse:
+    return _run_name_check(request, "aaaa", runs.run_aaaa_check)
+
+
+@staff_required
+@require_POST
+def run_dns64(request: HttpRequest) -> HttpResponse:
+    return _run_name_check(request, "dns64", runs.run_dns64_check)
+
+
+@staff_required
+@require_POST
+def run_lame(request: HttpRequest) -> HttpResponse:
+    """Checks every event domain, or the one posted."""
+    chosen = EventDomain.objects.all()
+    if request.POST.get("domain"):
+        chosen = chosen.filter(pk=request.POST["domain"]) if request.POST["domain"].isdigit() else chosen.none()
+    results = [runs.run_lame_check(domain, request.user) for domain in chosen]
+    return redirect(results[0]) if len(results) == 1 else redirect("diagnostics:index")
+
+
+@staff_required
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(DiagnosticResult, pk=pk)
+    override_form = None
+    if found.kind == DiagnosticResult.Kind.AAAA and found.details.get("workaround") and request.user.is_noc:
+        override_form = OverrideForm(name=found.subject)
+    return render(request, "diagnostics/result.html", {"result": found, "override_form": override_form})
+
+
+@noc_required
+@require_POST
+def add_override(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(DiagnosticResult, pk=pk, kind=DiagnosticResult.Kind.AAAA)
+    form = OverrideForm(request.POST, name=found.subject)
+    if not found.details.get("workaround") or not form.is_valid():
+        return render(request, "diagnostics/result.html", {"result": found, "override_form": form}, status=400)
+    try:
+        runs.add_overrides(found, list(form.cleaned_data["roles"]))
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "diagnostics/result.html", {"result": found, "override_form": form}, status=400)
+    return redirect(found)
+
+
+@staff_required
+def domains(request: HttpRequest) -> HttpResponse:
+    form = EventDomainForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_noc:
+            raise PermissionDenied("Only the NOC edits the event's domains.")
+        if form.is_valid():
+            form.save()
+            return redirect("diagnostics:domains")
+    return render(request, "diagnostics/domains.html", {"form": form, "domains": EventDomain.objects.all()},
+                  status=400 if form.errors else 200)
+
+
+@noc_required
+@require_POST
+def domain_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(EventDomain, pk=pk).delete()
+    return redirect("diagnostics:domains")
+
+
+@staff_required
+def reverse_zones(request: HttpRequest) -> HttpResponse:
+    """Each reverse DNS node's zone files, exactly as the node renders them."""
+    nodes = []
+    for service in ReverseDnsService.objects.select_related("node").order_by("node__name"):
+        try:
+            files = [f for f in render_intent(build_intent(service.node)) if f.path.endswith(".zone")]
+            nodes.append({"service": service, "files": files, "problem": ""})
+        except IntentError as error:
+            nodes.append({"service": service, "files": [], "problem": str(error)})
+    return render(request, "diagnostics/reverse.html", {"nodes": nodes})
