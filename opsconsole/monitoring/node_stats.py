@@ -13,6 +13,7 @@ from opsconsole.nodes.models import GatewayNode
 
 from .live import publish
 from .models import Sample, Series
+from .store import owned_series_ids
 
 # Unbound's recursion time is an average over the daemon's life; the console averages each interval from its totals.
 RECURSION_TOTALS = ("dns:recursion-seconds", "dns:recursive-replies")
@@ -52,15 +53,6 @@ def topic_of(key: str) -> str:
     return next((topic for start, topic in TOPICS if key.startswith(start)), "nodes")
 
 
-def node_series_ids(node: GatewayNode, keys: list[str]) -> dict[str, int]:
-    known = dict(Series.objects.filter(node=node, key__in=keys).values_list("key", "id"))
-    missing = [key for key in keys if key not in known]
-    if missing:
-        Series.objects.bulk_create([Series(node=node, key=key) for key in missing], ignore_conflicts=True)
-        known.update(Series.objects.filter(node=node, key__in=missing).values_list("key", "id"))
-    return known
-
-
 def samples_of(beat: dict, previous: dict, seconds: float | None) -> dict[str, float]:
     """Every series value one heartbeat yields, given the heartbeat before it (`seconds` earlier, None if none)."""
     stats, probes = beat.get("stats", {}), beat.get("probes", {})
@@ -78,7 +70,7 @@ def record_heartbeat(node: GatewayNode, beat: dict, previous: dict, previous_at:
     values = samples_of(beat, previous or {}, seconds)
     if not values:
         return values
-    ids = node_series_ids(node, list(values))
+    ids = owned_series_ids(list(values), node_id=node.pk)
     Sample.objects.bulk_create([Sample(series_id=ids[key], at=at, value=value) for key, value in values.items()],
                                ignore_conflicts=True)
     by_topic: dict[str, dict[str, float]] = {}
