@@ -109,14 +109,19 @@ def unbound_stats(listing: str) -> Reading:
     replies = values.get("total.num.recursivereplies", 0.0)
     counters = {
         "dns:queries": values["total.num.queries"],
-        "dns:aaaa-queries": values.get("num.query.type.AAAA", 0.0),
-        "dns:nodata": values.get("num.answer.rcode.nodata", 0.0),
-        "dns:servfail": values.get("num.answer.rcode.SERVFAIL", 0.0),
         "dns:requestlist-exceeded": values.get("total.requestlist.exceeded", 0.0),
         # The average is over the daemon's life: its total lets the console average each interval on its own.
         "dns:recursion-seconds": values.get("total.recursion.time.avg", 0.0) * replies,
         "dns:recursive-replies": replies,
     }
+    # Answers by rcode and queries by type come with extended-statistics only, which lists every rcode but only
+    # the query types seen.
+    if "num.answer.rcode.SERVFAIL" in values:
+        counters |= {
+            "dns:aaaa-queries": values.get("num.query.type.AAAA", 0.0),
+            "dns:nodata": values.get("num.answer.rcode.nodata", 0.0),
+            "dns:servfail": values["num.answer.rcode.SERVFAIL"],
+        }
     return Reading(counters=counters)
 
 
@@ -197,12 +202,12 @@ def _tayga(settings: StatsSettings, roles: dict) -> Reading:
 def _jool(settings: StatsSettings, roles: dict) -> Reading:
     nat64 = roles["nat64"]
     tool = "jool_siit" if nat64["mode"] == "siit" else "jool"
-    # --numeric always: resolving names, Jool hangs when the resolvers fail.
-    sessions = [run(settings, [tool, "-i", nat64["instance"], "session", "display", "--numeric", "--csv",
-                               "--no-headers", protocol]) for protocol in ("--tcp", "--udp", "--icmp")]
-    reading = jool_sessions(sessions)
-    reading.gauges.update(jool_stats(run(settings, [tool, "-i", nat64["instance"], "stats", "display", "--csv",
-                                                    "--no-headers"])).gauges)
+    reading = jool_stats(run(settings, [tool, "-i", nat64["instance"], "stats", "display", "--csv", "--no-headers"]))
+    if tool == "jool":  # SIIT keeps no sessions
+        # --numeric always: resolving names, Jool hangs when the resolvers fail.
+        sessions = [run(settings, [tool, "-i", nat64["instance"], "session", "display", "--numeric", "--csv",
+                                   "--no-headers", protocol]) for protocol in ("--tcp", "--udp", "--icmp")]
+        reading.gauges.update(jool_sessions(sessions).gauges)
     return reading
 
 

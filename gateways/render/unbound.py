@@ -36,6 +36,8 @@ def render_unbound(intent: dict) -> list[RenderedFile]:
         f'    module-config: "{modules}"',
         f"    dns64-prefix: {dns64['prefix']}",
         f"    dns64-synthall: {'yes' if dns64['synthall'] else 'no'}",
+        # Answers by rcode and queries by type, which the agent reports: Unbound has no DNS64 counter of its own.
+        "    extended-statistics: yes",
     ]
     if dns64["dnssec_validation"]:
         lines.append(f'    trust-anchor-file: "{TRUST_ANCHOR}"')

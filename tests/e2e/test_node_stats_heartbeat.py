@@ -26,7 +26,8 @@ def test_real_daemon_statistics_and_probes_land_as_node_samples(lab, lab_gateway
     assert lab.fetch() == f"IPv4-only server {lab.server}\n"  # the client through DNS64 and NAT64
 
     pool = f"nat64:pool:{DYNAMIC_POOL}"
-    wanted = {f"{pool}:used", "probe:dns64:correct", "probe:nat64:ok", "dns:queries-per-s", "if:cl0:in-bps"}
+    wanted = {f"{pool}:used", "probe:dns64:correct", "probe:nat64:ok", "dns:queries-per-s", "dns:aaaa-queries-per-s",
+              "if:cl0:in-bps"}
 
     def complete() -> dict[str, float] | None:
         values = newest(node)

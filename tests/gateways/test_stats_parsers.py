@@ -122,3 +122,8 @@ def test_a_hanging_collector_costs_only_itself():
     assert results == {"fine": 1}
     assert errors["hangs"] == "no result within 0.5 s"
     assert errors["fails"].startswith("ZeroDivisionError")
+
+
+def test_without_extended_statistics_unbound_reports_no_rcodes_rather_than_zeros():
+    plain = "\n".join(line for line in captured("unbound-stats.txt").splitlines() if not line.startswith("num."))
+    assert "dns:servfail" not in unbound_stats(plain).counters and "dns:aaaa-queries" not in unbound_stats(plain).counters
