@@ -28,6 +28,9 @@ class Reading:
     counters: dict[str, float] = field(default_factory=dict)
 
 
+GRACE_SECONDS = 2
+
+
 class CollectorError(RuntimeError):
     """A daemon that did not answer or answered something unexpected; the message says which and why."""
 
@@ -157,10 +160,12 @@ def interface_counters(links: list[dict]) -> Reading:
 def run(settings: StatsSettings, command: list[str], inside: bool = True) -> str:
     """A command's output; with `inside`, run where the daemons' network is (settings.run_in)."""
     argv = [*settings.run_in, *command] if inside else command
+    # Commands given settings.timeout as their own limit (curl, dig) say what they were waiting for, if let.
+    limit = settings.timeout + GRACE_SECONDS
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=settings.timeout, stdin=subprocess.DEVNULL)
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=limit, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        raise CollectorError(f"{command[0]} did not answer within {settings.timeout:g} s") from None
+        raise CollectorError(f"{command[0]} did not answer within {limit:g} s") from None
     except FileNotFoundError:
         raise CollectorError(f"{command[0]} is not installed") from None
     if done.returncode != 0:
