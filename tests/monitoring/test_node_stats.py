@@ -142,3 +142,12 @@ def test_the_panels_show_pool_use_with_stork_levels_and_dns64_health(client, nod
     assert '<span class="badge warn" data-level="warn">79 %</span>' in shown("nat64-pools")
     dns64 = shown("dns64-health")
     assert "wrong or no answer" in dns64 and "31 ms" in dns64 and "100 %" in dns64  # the hour's probe failures
+
+
+def test_the_node_page_says_what_the_agent_could_not_measure(client, noc_client, node_and_token):
+    _node, token = node_and_token
+    beat(client, token, stats={"gauges": {}, "errors": {"unbound": "unbound-control: exit 1: connection refused"}},
+         probes={"values": {"probe:nat64:ok": 0}, "errors": {"nat64": "curl: (7) Failed to connect"}})
+    page = noc_client.get("/nodes/gw-1/").content.decode()
+    assert "unbound: unbound-control: exit 1: connection refused" in page
+    assert "probe nat64: curl: (7) Failed to connect" in page
