@@ -1,5 +1,6 @@
 """The collectors against real daemons started from the files the renderers write: Kea in a namespace handing a
-lease to a registered client, and BIND on loopback with its statistics channel answering DNS64 queries."""
+lease to a registered client, and BIND on loopback with its statistics channel answering DNS64 queries (and the
+DNS64 probe)."""
 import re
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 from gateways.agentconfig import StatsSettings
 from gateways.intent import validate_intent
 from gateways.render import render_intent
+from gateways.probes import run_probes
 from gateways.stats import gather
 from tests.e2e.netns import in_namespace, ip, namespaces, veth
 from tests.e2e.stack import Process, wait_until
@@ -79,15 +81,20 @@ def test_bind_statistics_channel_counts_dns64_queries(tmp_path: Path):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     named = Process("named", ["named", "-g", "-u", "root", "-c", str(tmp_path / "named.conf")], tmp_path / "named.log")
     try:
-        named.start(r"running")
+        named.start(r" running\n")  # not "running as: ...", its first line
         settings = StatsSettings()
-        for name, rdtype in (("localhost", "AAAA"), ("localhost", "A"), ("localhost", "AAAA")):
-            subprocess.run(["dig", "@127.0.0.1", "-p", str(port), "+tries=1", "+time=2", name, rdtype],
-                           capture_output=True, timeout=10)
-        stats = wait_until(lambda: (s := gather(settings, roles)) and s["counters"].get("dns:queries", 0) >= 3 and s,
-                           20, "BIND counts the queries")
+        # BIND serves ipv4only.arpa itself (RFC 8880): answers without any upstream.
+        for name, rdtype in (("ipv4only.arpa", "AAAA"), ("ipv4only.arpa", "A"), ("ipv4only.arpa", "AAAA")):
+            answered = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), "+tries=3", "+time=5", "+short", name,
+                                       rdtype], capture_output=True, text=True, timeout=30)
+            assert answered.stdout.strip(), f"{answered.stdout}{answered.stderr}\n{named.log()[-2000:]}"
+        stats = gather(settings, roles)
         assert stats["errors"] == {}
-        assert stats["counters"]["dns:aaaa-queries"] == 2
+        assert stats["counters"]["dns:queries"] == 3 and stats["counters"]["dns:aaaa-queries"] == 2
         assert stats["counters"]["dns:servfail"] == 0
+        # The DNS64 probe against this real BIND: ipv4only.arpa under 64:ff9b::/96, as RFC 7050 expects.
+        probes = run_probes(settings, roles)
+        assert probes["errors"] == {} and probes["values"]["probe:dns64:correct"] == 1
+        assert probes["values"]["probe:dns64:ms"] >= 0
     finally:
         named.stop()
