@@ -15,7 +15,7 @@ from ..validators import (
     validate_ipv6_address,
     validate_ipv6_prefix,
 )
-from .base import NodeRole, mtu_field, network_or_none, normalise
+from .base import NodeRole, mtu_field, probe_target_field, network_or_none, normalise
 
 
 class MapRuleFields(models.Model):
@@ -144,6 +144,7 @@ class MapRole(NodeRole):
                               validators=[validate_interface])
     tunnel = models.CharField(_("tunnel interface"), max_length=15, default="map0", validators=[validate_interface])
     mtu = mtu_field()
+    probe_target = probe_target_field()
 
     class Meta:
         verbose_name = _("MAP / 4rd role")

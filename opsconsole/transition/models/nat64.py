@@ -2,11 +2,12 @@
 import ipaddress
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gateways.addressing import WELL_KNOWN_PREFIX, embed_ipv4
+from gateways.intent import IntentError, http_url
 from opsconsole.audit.trail import audited
 
 from ..validators import (
@@ -29,6 +30,13 @@ def refuse_non_global_with_wkp(pool6: str, ipv4: str, field: str) -> None:
     with plain_errors(field):
         embed_ipv4(pool6, network.network_address)
         embed_ipv4(pool6, network.broadcast_address)
+
+
+def validate_probe_url(value: str) -> None:
+    try:
+        http_url(value, "url")
+    except IntentError:
+        raise ValidationError(_("%(url)r is not an http:// or https:// URL of plain ASCII.") % {"url": value}) from None
 
 
 @audited()
@@ -64,6 +72,10 @@ class Nat64Role(NodeRole):
                                                     validators=[MinValueValidator(1), MaxValueValidator(64)])
     member_count = models.PositiveSmallIntegerField(_("load-share members"), null=True, blank=True,
                                                     validators=[MinValueValidator(1), MaxValueValidator(64)])
+    probe_url = models.URLField(_("NAT64 probe target"), max_length=500, blank=True,
+                                validators=[URLValidator(schemes=["http", "https"]), validate_probe_url],
+                                help_text=_("an IPv4-only web page the node fetches through NAT64, e.g. "
+                                            "http://198.51.100.7/; empty: not probed"))
 
     class Meta:
         verbose_name = _("NAT64 role")

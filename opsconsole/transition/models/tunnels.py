@@ -19,7 +19,7 @@ from ..validators import (
     validate_nat64_prefix,
     validate_tunnel,
 )
-from .base import NodeRole, RoleRow, mtu_field, network_or_none, normalise
+from .base import NodeRole, RoleRow, mtu_field, network_or_none, normalise, probe_target_field
 
 MAX_PLANE_ID = 2**32 - 1
 
@@ -50,6 +50,7 @@ class Sa46tRole(NodeRole):
     uplink = models.CharField(_("IPv6 uplink interface"), max_length=15, validators=[validate_interface])
     tunnel = models.CharField(_("tunnel name"), max_length=12, default="sa46t", validators=[validate_tunnel])
     mtu = mtu_field()
+    probe_target = probe_target_field()
 
     class Meta:
         verbose_name = _("SA46T role")
@@ -102,6 +103,7 @@ class DsliteRole(NodeRole):
     uplink = models.CharField(_("IPv4 uplink interface"), max_length=15, blank=True, validators=[validate_interface])
     tunnel = models.CharField(_("tunnel name"), max_length=12, default="dslite", validators=[validate_tunnel])
     mtu = mtu_field()
+    probe_target = probe_target_field()
 
     class Meta:
         verbose_name = _("DS-Lite role")
