@@ -20,6 +20,7 @@ from ..validators import (
     validate_tunnel,
 )
 from .base import NodeRole, RoleRow, mtu_field, network_or_none, normalise, probe_target_field
+from .nat64 import refuse_tayga_reserved
 
 MAX_PLANE_ID = 2**32 - 1
 
@@ -188,6 +189,7 @@ class Xlat464Role(NodeRole):
                 raise ValidationError(_("A PLAT is this node's NAT64: give the node a NAT64 role first."))
             return
         _raise_any(_required(self, _("A CLAT needs this."), "plat_prefix", "clat_prefix", "tayga_ipv4_addr", "wan"))
+        refuse_tayga_reserved(self.tayga_ipv4_addr, "tayga_ipv4_addr", "ipv4-addr")
         if network_or_none(self.clat_prefix) and network_or_none(self.clat_ipv4):
             with plain_errors("clat_prefix"):
                 clat_ipv6(self.clat_prefix, self.clat_ipv4)
