@@ -187,10 +187,13 @@ CELERY_BEAT_SCHEDULE = {
     "disconnect-expired-devices": {"task": "opsconsole.radius.tasks.disconnect_expired_devices", "schedule": 60.0},
     # Hourly, so the day's CRL reaches RADIUS nodes within an hour of midnight UTC (nothing is pushed otherwise).
     "refresh-radius-crl": {"task": "opsconsole.radius.tasks.refresh_crl", "schedule": 3600.0},
+    "prune-radius-answers": {"task": "opsconsole.radius.tasks.prune_answers", "schedule": 3600.0},
     "roll-up-monitoring-samples": {"task": "opsconsole.monitoring.tasks.roll_up_and_prune", "schedule": 60.0},
 }
 # A RADIUS session with no accounting packet for this long is closed (3 x a 5-minute interim interval).
 RADIUS_STALE_SESSION_SECONDS = int(os.environ.get("RADIUS_STALE_SESSION_SECONDS", "900"))
+# FreeRADIUS's answers (radpostauth, one row per Access-Request) are kept this many days.
+RADIUS_ANSWER_RETENTION_DAYS = int(os.environ.get("RADIUS_ANSWER_RETENTION_DAYS", "30"))
 # How often relay_radius looks for rows FreeRADIUS wrote (a reject reaches an open helpdesk page within this).
 RADIUS_RELAY_SECONDS = float(os.environ.get("RADIUS_RELAY_SECONDS", "1"))
 # A Disconnect-Request (RFC 5176) waits this long for the NAS's answer, and is sent again at most this many times.
