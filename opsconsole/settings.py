@@ -199,6 +199,10 @@ RADIUS_RELAY_SECONDS = float(os.environ.get("RADIUS_RELAY_SECONDS", "1"))
 # A Disconnect-Request (RFC 5176) waits this long for the NAS's answer, and is sent again at most this many times.
 RADIUS_DISCONNECT_TIMEOUT_SECONDS = float(os.environ.get("RADIUS_DISCONNECT_TIMEOUT_SECONDS", "2"))
 RADIUS_DISCONNECT_RETRIES = int(os.environ.get("RADIUS_DISCONNECT_RETRIES", "4"))
+# PostgreSQL: the login FreeRADIUS uses, which may read only the RADIUS views and write only radacct and radpostauth
+# (`manage.py radius_database_role` creates it and grants that; every migrate grants it again). Empty: the console's.
+RADIUS_DATABASE_USER = os.environ.get("RADIUS_DATABASE_USER", "")
+RADIUS_DATABASE_PASSWORD = os.environ.get("RADIUS_DATABASE_PASSWORD", "")
 
 # Fernet key material for secrets stored in the database (node secrets); derived from SECRET_KEY unless given
 # (never from the development key once DEBUG is off: see SECRET_KEY above).

@@ -517,8 +517,15 @@ def _quoted(secret: str) -> str:
     return '"' + secret.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# rlm_sql_postgresql puts the password into libpq's connection string as password='...' unescaped (and FreeRADIUS's
+# own parser drops one level of backslashes before): no escaping gets these characters through, so they are refused.
+UNUSABLE_IN_PASSWORD = frozenset("'\\")
+
+
 def render_secrets(nas_secrets: dict[int, str], database_password: str) -> str:
     """The secrets file for `secrets_file`: NAS shared secrets by NAS id, and the database password."""
+    if set(database_password) & UNUSABLE_IN_PASSWORD:
+        raise ValueError("FreeRADIUS cannot log in with a database password holding a quote or a backslash")
     lines = [f"{SECRETS_SECTION} {{", f"\t{DATABASE_PASSWORD} = {_quoted(database_password)}"]
     lines += [f"\t{nas_key(nas_id)} = {_quoted(secret)}" for nas_id, secret in sorted(nas_secrets.items())]
     return joined(lines + ["}"])

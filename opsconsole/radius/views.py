@@ -30,6 +30,7 @@ The views are derived objects, so every `migrate` drops them before it starts an
 views read, which SQLite ("error in view ...: no such table" while it remakes a table) and PostgreSQL ("cannot alter
 type of a column used by a view") would otherwise refuse. FreeRADIUS rejects while a migrate runs.
 """
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -165,6 +166,25 @@ def create_views(apps, schema_editor) -> None:
             f" p_called, p_calling, {reason_of('decision')}); RETURN decision; END $$", None)
 
 
+def grant_radius_login(connection: BaseDatabaseWrapper) -> bool:
+    """PostgreSQL: let RADIUS_DATABASE_USER, if it exists, read the views and write radacct and radpostauth, and
+    nothing else (it reads no console table, e.g. the users). The views read the tables with their owner's rights.
+    Whether it was granted (no such setting or role: not)."""
+    user = settings.RADIUS_DATABASE_USER
+    if connection.vendor != "postgresql" or not user:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [user])
+        if cursor.fetchone() is None:
+            return False
+        role = connection.ops.quote_name(user)
+        cursor.execute(f"GRANT SELECT ON {', '.join(_views('postgresql'))} TO {role}")
+        cursor.execute(f"GRANT SELECT, INSERT, UPDATE ON radacct TO {role}")
+        cursor.execute(f"GRANT INSERT ON radpostauth TO {role}")
+        cursor.execute(f"GRANT USAGE ON SEQUENCE radacct_radacctid_seq, radpostauth_id_seq TO {role}")
+    return True
+
+
 def drop_views(apps, schema_editor) -> None:
     vendor = _vendor(schema_editor.connection)
     if vendor == "postgresql":
@@ -195,3 +215,4 @@ def create_after_migrate(sender, using: str, **kwargs) -> None:
     with connection.schema_editor() as editor:
         drop_views(None, editor)
         create_views(None, editor)
+    grant_radius_login(connection)
