@@ -199,8 +199,10 @@ def _database(role: dict) -> list[str]:
             '\tdriver = "rlm_sql_sqlite"',
             "\tsqlite {",
             f'\t\tfilename = "{database["sqlite_file"]}"',
-            # The console writes to the same file: wait for its transaction rather than failing the request.
-            "\t\tbusy_timeout = 5000",
+            # The console and every other thread write to the same file: wait for the lock rather than failing the
+            # request (a failed post-auth insert turns an Accept into a Reject). 5 s was not enough under load
+            # (tests/radius/test_concurrent_answers.py); 20 s, as the console's own, stays under max_request_time.
+            "\t\tbusy_timeout = 20000",
             "\t}",
         ]
     return [
