@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "opsconsole.certificates",
     "opsconsole.radius",
     "opsconsole.monitoring",
+    "opsconsole.dashboard",
 ]
 
 MIDDLEWARE = [

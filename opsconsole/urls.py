@@ -13,6 +13,7 @@ urlpatterns = [
     path("portal/certificates/", include("opsconsole.certificates.portal_urls")),
     path("certificates/", include("opsconsole.certificates.urls")),
     path("radius/", include("opsconsole.radius.urls")),
+    path("", include("opsconsole.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
