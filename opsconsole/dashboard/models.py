@@ -55,4 +55,5 @@ class WallSetting(models.Model):
 
     @classmethod
     def load(cls) -> "WallSetting":
-        return cls.objects.get_or_create(pk=1)[0]
+        """The stored setting, or the default unsaved (a reader must not write the row, nor an audit entry)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
