@@ -39,7 +39,7 @@ def topic_group(topic: str) -> str:
 
 def _layer_config() -> tuple[str, str]:
     config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
-    return config["hosts"][0], config.get("prefix", "asgi")
+    return config["hosts"][0]["address"], config.get("prefix", "asgi")
 
 
 @cache

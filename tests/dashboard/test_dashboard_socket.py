@@ -142,3 +142,17 @@ async def test_a_page_from_before_a_redis_flush_gets_every_panel_afresh(noc_cook
     _html, message = await next_update(communicator)
     assert message["fresh"] is True and message["seq"] < future
     await communicator.disconnect()
+
+
+async def test_a_poll_cycle_re_renders_the_uplinks_panel(noc_cookie):
+    from .test_uplinks import polled_router
+
+    communicator = await open_dashboard(noc_cookie)
+    router = await sync_to_async(polled_router)()  # two stored poll cycles, each a "polls" delta once committed
+    deltas, html = [], ""
+    while len(deltas) < 2:  # one update each, or both in one when the second came before the first was sent
+        html, message = await next_update(communicator)
+        deltas += message["deltas"]
+    assert [d["data"] for d in deltas] == [{"devices": {str(router.pk): "up"}}] * 2
+    assert 'id="panel-uplinks"' in html and 'id="panel-recent"' not in html
+    await communicator.disconnect()
