@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "opsconsole.alerts",
     "opsconsole.metrics",
     "opsconsole.diagnostics",
+    "opsconsole.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -173,7 +174,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNEL_PREFIX", "opsconsole")},
+        # channels_redis waits for messages with a 5 s BZPOPMIN; redis-py 8's default 5 s socket timeout fires
+        # first when Redis answers a hair late, and the consumer dies (every idle live page, every few seconds).
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                   "prefix": os.environ.get("CHANNEL_PREFIX", "opsconsole")},
     }
 }
 

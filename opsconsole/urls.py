@@ -24,6 +24,7 @@ urlpatterns = [
     path("alerts/", include("opsconsole.alerts.urls")),
     path("", include("opsconsole.metrics.urls")),
     path("diagnostics/", include("opsconsole.diagnostics.urls")),
+    path("", include("opsconsole.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,7 @@ def home(request):
         return redirect("portal:home")
     if request.user.role == Role.HELPDESK:
         return redirect("registration:desk")
-    return redirect("plan:table")
+    return redirect("dashboard:home")
 
 
 @login_required

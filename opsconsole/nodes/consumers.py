@@ -17,13 +17,18 @@ class LiveNodeConsumer(AsyncWebsocketConsumer):
     group = NODES_GROUP
 
     async def connect(self):
+        if await self.admitted():
+            await self.channel_layer.group_add(self.group, self.channel_name)
+            await self.accept()
+
+    async def admitted(self) -> bool:
+        """Refuse anyone but NOC and helpdesk; keep the reader's request for rendering."""
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_staff_member:
             await self.close(code=4403)
-            return
+            return False
         self.reader = await database_sync_to_async(self.reader_request)()
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
+        return True
 
     async def disconnect(self, code):
         await self.channel_layer.group_discard(self.group, self.channel_name)

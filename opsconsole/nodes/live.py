@@ -4,6 +4,8 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.dispatch import Signal
 
+from opsconsole.monitoring.live import send_delta
+
 NODES_GROUP = "nodes"
 # Sent with node= and beat= (the agent's whole report) for apps that keep parts of it, e.g. neighbour tables, and
 # previous= and previous_at=, the node's heartbeat before this one (its kept fields) and when it came.
@@ -21,5 +23,6 @@ def broadcast_node(node_id: int) -> None:
         if layer is not None:
             for group in (NODES_GROUP, node_group(node_id)):
                 async_to_sync(layer.group_send)(group, {"type": "node.changed", "node_id": node_id})
+        send_delta("nodes", "changed", {"node": node_id})
 
     transaction.on_commit(send)

@@ -5,6 +5,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db.models import Max, Q
 
+from opsconsole.monitoring.live import publish
 from opsconsole.registration.models import Device
 
 from .models import RadAcct, RadPostAuth
@@ -30,7 +31,8 @@ def tell_pages_of(macs: set[str]) -> set[int]:
 
 class RadiusRelay:
     """Remembers the newest answer and session it has seen and the open sessions' last updates; each cycle tells the
-    pages of the participants whose devices have a new answer, a new session or a session updated or closed.
+    pages of the participants whose devices have a new answer, a new session or a session updated or closed, and
+    the dashboards how many (a "radius" delta).
 
     Two relays (a restart overlapping the old one) only re-render a page twice: pages are rendered from the
     database, so there is nothing to claim. Answers are by the device's MAC as the policy stores it (SQL-User-Name),
@@ -49,13 +51,16 @@ class RadiusRelay:
 
     def cycle(self) -> tuple[int, int, set[int]]:
         """The new answers and the new or changed sessions, and the participants whose pages were told."""
-        answers = list(RadPostAuth.objects.filter(id__gt=self.last_answer).values_list("id", "username"))
+        answers = list(RadPostAuth.objects.filter(id__gt=self.last_answer).values_list("id", "username", "reply"))
         open_sessions = self._open_sessions()
         changed = [pk for pk, updated in self.open_sessions.items() if open_sessions.get(pk, "closed") != updated]
         self.open_sessions = open_sessions
         sessions = list(RadAcct.objects.filter(Q(radacctid__gt=self.last_session) | Q(radacctid__in=changed))
                         .values_list("radacctid", "callingstationid"))
-        participants = tell_pages_of({mac for _id, mac in answers + sessions})
-        self.last_answer = max([self.last_answer, *(row_id for row_id, _mac in answers)])
+        participants = tell_pages_of({mac for _id, mac, _reply in answers} | {mac for _id, mac in sessions})
+        if answers or sessions:
+            publish("radius", "relayed", {"answers": len(answers), "sessions": len(sessions),
+                                          "rejects": sum(reply != "Access-Accept" for _id, _mac, reply in answers)})
+        self.last_answer = max([self.last_answer, *(row_id for row_id, _mac, _reply in answers)])
         self.last_session = max([self.last_session, *(row_id for row_id, _mac in sessions)])
         return len(answers), len(sessions), participants

@@ -5,6 +5,7 @@ from django.dispatch import receiver
 
 from opsconsole.audit.models import AuditEntry
 from opsconsole.audit.trail import record
+from opsconsole.monitoring.live import publish
 from opsconsole.nodes.live import heartbeat_received
 from opsconsole.nodes.revisions import mark_nodes_dirty
 from opsconsole.plan.models import Prefix, Vlan, VlanFamily
@@ -100,3 +101,16 @@ def device_removed_from_search(sender, instance: Device, **kwargs) -> None:
     participant = Participant.objects.filter(pk=instance.participant_id).first()
     if participant is not None:  # None when the device went together with its participant
         participant.refresh_search_text()
+
+
+@receiver(post_save, sender=Device, dispatch_uid="registration-device-saved-live")
+def device_saved_live(sender, instance: Device, created: bool, raw: bool = False, **kwargs) -> None:
+    """Open dashboards hear of each device registered or changed, once its transaction commits."""
+    if not raw:
+        publish("registrations", "device-added" if created else "device-changed",
+                {"device": instance.pk, "participant": instance.participant_id})
+
+
+@receiver(post_delete, sender=Device, dispatch_uid="registration-device-deleted-live")
+def device_removed_live(sender, instance: Device, **kwargs) -> None:
+    publish("registrations", "device-removed", {"device": instance.pk, "participant": instance.participant_id})

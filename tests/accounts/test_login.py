@@ -25,7 +25,7 @@ def test_wrong_password_says_so_plainly(client, noc_user):
 
 @pytest.mark.parametrize(
     "user_fixture, landing",
-    [("noc_user", "/plan/"), ("helpdesk_user", "/registration/"), ("participant_user", "/portal/")],
+    [("noc_user", "/dashboard/"), ("helpdesk_user", "/registration/"), ("participant_user", "/portal/")],
 )
 def test_each_role_lands_on_its_page(client, request, user_fixture, landing):
     user = request.getfixturevalue(user_fixture)
