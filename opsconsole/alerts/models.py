@@ -27,9 +27,12 @@ class Kind(models.TextChoices):
 # What the threshold of each kind means; a kind without one has no threshold to set.
 THRESHOLD_UNITS = {
     Kind.NODE_UNREACHABLE: _("seconds without a heartbeat"),
+    # xgettext:no-python-format
     Kind.DHCP_POOL: _("% of the pool used"),
+    # xgettext:no-python-format
     Kind.NAT64_POOL: _("% of the pool used"),
     Kind.DNS64_SLOW: _("ms answer time"),
+    # xgettext:no-python-format
     Kind.UPLINK_BUSY: _("% of the link speed"),
     Kind.LINK_SLOW: _("Mb/s nominal speed"),
     Kind.RADIUS_REJECTS: _("rejects within the duration"),
