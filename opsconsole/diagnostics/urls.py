@@ -10,6 +10,7 @@ urlpatterns = [
     path("dns64/", views.run_dns64, name="run_dns64"),
     path("results/<int:pk>/", views.result, name="result"),
     path("results/<int:pk>/override/", views.add_override, name="add_override"),
+    path("results/<int:pk>/attach/", views.attach, name="attach"),
     path("domains/", views.domains, name="domains"),
     path("reverse/", views.reverse_zones, name="reverse"),
     path("domains/<int:pk>/delete/", views.domain_delete, name="domain_delete"),
