@@ -85,12 +85,13 @@ def files_baseline(count: int):
         text = policy.read_text()
         # Keep the policy's MAC and SSID normalisation and everything after the decision; the decision query
         # becomes one files lookup keyed on the normalised MAC giving the same decision. No answer is stored: the
-        # sql module stays loaded, but no accepted request reaches the database.
+        # sql module stays loaded, but no request reaches the database.
         start = text.index("\t\tupdate control {\n\t\t\t&Tmp-String-2 := ")
         end = text.index("\t\t}\n", start) + len("\t\t}\n")
-        policy.write_text(text[:start] + "\t\tfiles\n" + text[end:])
-        site = raddb / "sites-enabled" / "default"
-        site.write_text("".join(line for line in site.read_text().splitlines(True) if line.strip() != "sql"))
+        text = text[:start] + "\t\tfiles\n" + text[end:]
+        for config in (policy, raddb / "sites-enabled" / "default"):
+            lines = (text if config == policy else config.read_text()).splitlines(True)
+            config.write_text("".join(line for line in lines if line.strip() != "sql"))
         (raddb / "mods-enabled" / "files").unlink()
         (raddb / "mods-enabled" / "files").write_text(
             'files {\n\tmoddir = ${modconfdir}/${.:instance}\n\tkey = "%{control:Tmp-String-0}"\n'

@@ -2,6 +2,7 @@
 
 import argparse
 import io
+import ipaddress
 import json
 import logging
 import queue
@@ -31,6 +32,8 @@ from gateways.apply import RunningState, StaleRevision, apply_intent, load_runni
 from gateways.node_secrets import SecretsUnavailable, install_secrets
 from gateways.intent import IntentError, content_hash, validate_intent
 from gateways.neighbours import read_neighbours
+from gateways.probes import path_mtu, run_probes
+from gateways.stats import gather, run_bounded
 from gateways.signing import (
     SignatureError,
     SignedRequest,
@@ -141,6 +144,31 @@ class GatewayAgent:
                 log.warning("revision %d: %s failed at %s: %s", revision, service, result["stage"], result["message"])
         return asdict(outcome)
 
+    def probe_pmtu(self, body: bytes, peer: str) -> dict[str, Any]:
+        """One path-MTU probe on demand: {"destination": IP, "high": largest size to try (default 1500)}."""
+        try:
+            request = json.loads(body)
+            destination = str(ipaddress.ip_address(request["destination"]))
+            high = request.get("high", 1500)
+        except (ValueError, KeyError, TypeError):
+            raise self.refuse(400, 'body is not JSON of the form {"destination": "IP address"}', peer) from None
+        if isinstance(high, bool) or not isinstance(high, int) or not 1280 <= high <= 9000:
+            raise self.refuse(400, "high must be a whole number from 1280 to 9000", peer)
+        return {"status": "ok", "destination": destination, "largest": path_mtu(self.config.stats, destination, high)}
+
+    def observations(self) -> dict[str, Any]:
+        """The daemons' statistics and the probes' results for a heartbeat, bounded in time together."""
+        intent = self.running.intent
+        if not intent:
+            return {}
+        roles = validate_intent(intent)["roles"]
+        settings = self.config.stats
+        results, errors = run_bounded({"stats": lambda: gather(settings, roles),
+                                       "probes": lambda: run_probes(settings, roles)}, settings.deadline + 1)
+        for name, error in errors.items():
+            log.warning("%s not gathered: %s", name, error)
+        return results
+
     def status(self) -> dict[str, Any]:
         running = self.running
         with self.counters_lock:
@@ -222,6 +250,8 @@ class AgentRequestHandler(BaseHTTPRequestHandler):
                 self._reply(200, {"status": "ok", "hash": agent.running.content_hash})
             elif self.path == "/v1/status":
                 self._reply(200, agent.status())
+            elif self.path == "/v1/probe/pmtu":
+                self._reply(200, agent.probe_pmtu(body, peer))
             else:
                 self._reply(404, {"status": "refused", "reason": f"no such endpoint {self.path}"})
         except Refused as refusal:
@@ -365,6 +395,7 @@ def send_heartbeats(agent: GatewayAgent, stop: threading.Event, verify: ssl.SSLC
             beat = agent.status()
             if beat.pop("mode") == "production":
                 beat["neighbours"] = read_neighbours()
+                beat.update(agent.observations())
             try:
                 client.post(url, json=beat).raise_for_status()
             except httpx.HTTPError as error:

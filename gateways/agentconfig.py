@@ -124,6 +124,21 @@ DEBIAN_SERVICES: dict[str, ServiceSettings] = {
 
 
 @dataclass(frozen=True)
+class StatsSettings:
+    """How the agent gathers its daemons' statistics and runs its probes ([stats] in agent.toml).
+
+    `run_in` prefixes the commands that need the daemons' network (nft, ip, ping, dig, curl, jool): empty on a node,
+    `ip netns exec NAME` where the daemons run in a namespace. Each command may take `timeout` seconds; the whole
+    gathering, probes included, `deadline` seconds, whatever hangs."""
+
+    run_in: tuple[str, ...] = ()
+    unbound_control: tuple[str, ...] = ("unbound-control", "-c", "/etc/unbound/unbound.conf")
+    tayga_dynamic_map: Path | None = None  # TAYGA's data_dir/dynamic.map when not set
+    timeout: float = 3.0
+    deadline: float = 20.0
+
+
+@dataclass(frozen=True)
 class AgentConfig:
     node: str
     secret: bytes
@@ -143,6 +158,7 @@ class AgentConfig:
     # CA bundle the heartbeat checks an https:// console against (the system's CAs when None).
     console_ca_file: Path | None = None
     services: dict[str, ServiceSettings] = field(default_factory=lambda: dict(DEBIAN_SERVICES))
+    stats: StatsSettings = field(default_factory=StatsSettings)
 
 
 def _typed(table: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
@@ -238,12 +254,28 @@ def _services(table: dict[str, Any]) -> dict[str, ServiceSettings]:
     return services
 
 
+def _stats(table: dict[str, Any]) -> StatsSettings:
+    stats = _typed(table, "stats", dict, {})
+    unknown = set(stats) - {"run_in", "unbound_control", "tayga_dynamic_map", "timeout", "deadline"}
+    if unknown:
+        raise AgentConfigError(f"stats has unknown keys: {', '.join(sorted(unknown))}")
+    default = StatsSettings()
+    dynamic_map = _typed(stats, "tayga_dynamic_map", str, "")
+    return StatsSettings(
+        run_in=tuple(shlex.split(_typed(stats, "run_in", str, ""))),
+        unbound_control=tuple(shlex.split(_typed(stats, "unbound_control", str, shlex.join(default.unbound_control)))),
+        tayga_dynamic_map=Path(dynamic_map) if dynamic_map else None,
+        timeout=_positive(stats, "timeout", default.timeout),
+        deadline=_positive(stats, "deadline", default.deadline),
+    )
+
+
 def parse_agent_config(table: dict[str, Any], base: Path) -> AgentConfig:
     """An AgentConfig from a parsed agent.toml; relative paths are taken from `base`."""
     known = {
         "node", "secret", "secret_file", "mode", "state_dir", "sandbox_root", "listen_host", "listen_port",
         "console_url", "console_token", "console_token_file", "heartbeat_interval", "clock_skew", "services",
-        "read_timeout", "tls_certificate", "tls_key", "console_ca_file", "allow_plain_http_console",
+        "read_timeout", "tls_certificate", "tls_key", "console_ca_file", "allow_plain_http_console", "stats",
     }  # fmt: skip
     unknown = set(table) - known
     if unknown:
@@ -277,6 +309,7 @@ def parse_agent_config(table: dict[str, Any], base: Path) -> AgentConfig:
         tls_key=_path(table, "tls_key", base),
         console_ca_file=_path(table, "console_ca_file", base),
         services=_services(table),
+        stats=_stats(table),
     )
 
 

@@ -146,6 +146,16 @@ def rfc6052_prefix(value: Any, path: str) -> str:
     return str(parsed)
 
 
+_URL = re.compile(r"https?://[A-Za-z0-9._~%!$&'()*+,;=:@\[\]/?#-]{1,500}")
+
+
+def http_url(value: Any, path: str) -> str:
+    """An http:// or https:// URL with a host: handed to a probe as one argument, never rendered."""
+    if not isinstance(value, str) or not _URL.fullmatch(value):
+        raise _fail(path, value, "is not an http:// or https:// URL")
+    return value
+
+
 def one_of_or(words: tuple[str, ...], other: Check) -> Check:
     def check(value: Any, path: str) -> str:
         return value if value in words else other(value, path)
@@ -204,6 +214,8 @@ def _check_that(ok: bool, path: str, message: str) -> None:
 # --- role tables ---
 
 _MTU = (integer(1280, 9000), 1460)
+# An IPv4 address behind a tunnel: the agent finds the largest packet reaching it with DF set; none: not probed.
+_PROBE_TARGET = (address(4), None)
 _ZONE = fields({
     "name": (dns_name, _REQUIRED),
     "addresses": (list_of(address(None), 1), _REQUIRED),
@@ -238,6 +250,7 @@ _NAT64 = {
     "instance": (interface, "default"),
     "tayga": (_TAYGA, None),
     "member": (fields({"index": (integer(1, 64), _REQUIRED), "count": (integer(1, 64), _REQUIRED)}), None),
+    "probe_url": (http_url, None),  # an IPv4-only target the agent fetches through NAT64; none: not probed
 }
 _DNS64 = {
     "implementation": (choice("unbound", "bind"), _REQUIRED),
@@ -262,6 +275,9 @@ _DNS64 = {
         "aaaa": (list_of(address(6), 1), _REQUIRED),
         "a": (list_of(address(4)), []),
     })), []),
+    # A name with only A records, which must come back under the NAT64 prefix (RFC 7050's by default).
+    "probe_name": (dns_name, "ipv4only.arpa"),
+    "statistics_port": (integer(1, 65535), 8053),  # BIND's statistics channel, on loopback
 }
 _SA46T = {
     "prefix": (prefix(6), _REQUIRED),
@@ -272,6 +288,7 @@ _SA46T = {
     "tunnel": (matching(re.compile(r"[A-Za-z0-9_-]{1,12}"), "a tunnel base name (at most 12 characters)"), "sa46t"),
     "mtu": _MTU,
     "uplink": (interface, _REQUIRED),
+    "probe_target": _PROBE_TARGET,
 }
 _MAP_CE = fields({
     "ipv4": (address(4), _REQUIRED),
@@ -292,6 +309,7 @@ _MAP = {
     "mtu": _MTU,
     "wan": (interface, _REQUIRED),
     "uplink": (interface, None),
+    "probe_target": _PROBE_TARGET,
 }
 _DSLITE = {
     "role": (choice("aftr", "b4"), _REQUIRED),
@@ -305,6 +323,7 @@ _DSLITE = {
     "mtu": _MTU,
     "wan": (interface, _REQUIRED),
     "uplink": (interface, None),
+    "probe_target": _PROBE_TARGET,
 }
 _XLAT464 = {
     "role": (choice("plat", "clat"), _REQUIRED),

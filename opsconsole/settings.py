@@ -203,15 +203,22 @@ CELERY_BEAT_SCHEDULE = {
     "disconnect-expired-devices": {"task": "opsconsole.radius.tasks.disconnect_expired_devices", "schedule": 60.0},
     # Hourly, so the day's CRL reaches RADIUS nodes within an hour of midnight UTC (nothing is pushed otherwise).
     "refresh-radius-crl": {"task": "opsconsole.radius.tasks.refresh_crl", "schedule": 3600.0},
+    "prune-radius-answers": {"task": "opsconsole.radius.tasks.prune_answers", "schedule": 3600.0},
     "roll-up-monitoring-samples": {"task": "opsconsole.monitoring.tasks.roll_up_and_prune", "schedule": 60.0},
 }
 # A RADIUS session with no accounting packet for this long is closed (3 x a 5-minute interim interval).
 RADIUS_STALE_SESSION_SECONDS = int(os.environ.get("RADIUS_STALE_SESSION_SECONDS", "900"))
+# FreeRADIUS's answers (radpostauth, one row per Access-Request) are kept this many days.
+RADIUS_ANSWER_RETENTION_DAYS = int(os.environ.get("RADIUS_ANSWER_RETENTION_DAYS", "30"))
 # How often relay_radius looks for rows FreeRADIUS wrote (a reject reaches an open helpdesk page within this).
 RADIUS_RELAY_SECONDS = float(os.environ.get("RADIUS_RELAY_SECONDS", "1"))
 # A Disconnect-Request (RFC 5176) waits this long for the NAS's answer, and is sent again at most this many times.
 RADIUS_DISCONNECT_TIMEOUT_SECONDS = float(os.environ.get("RADIUS_DISCONNECT_TIMEOUT_SECONDS", "2"))
 RADIUS_DISCONNECT_RETRIES = int(os.environ.get("RADIUS_DISCONNECT_RETRIES", "4"))
+# PostgreSQL: the login FreeRADIUS uses, which may read only the RADIUS views and write only radacct and radpostauth
+# (`manage.py radius_database_role` creates it and grants that; every migrate grants it again). Empty: the console's.
+RADIUS_DATABASE_USER = os.environ.get("RADIUS_DATABASE_USER", "")
+RADIUS_DATABASE_PASSWORD = os.environ.get("RADIUS_DATABASE_PASSWORD", "")
 
 # Alert e-mail goes through this SMTP server (Django's EMAIL_* settings); webhooks need nothing here.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("registration/", include("opsconsole.registration.urls")),
     path("portal/", include("opsconsole.registration.portal_urls")),
     path("portal/certificates/", include("opsconsole.certificates.portal_urls")),
+    path("portal/sessions/", include("opsconsole.radius.portal_urls")),
     path("certificates/", include("opsconsole.certificates.urls")),
     path("radius/", include("opsconsole.radius.urls")),
     path("selftest/", include("opsconsole.selftest.urls")),

@@ -2,6 +2,7 @@
 from .clat import CLAT_IPV4_NETWORK, clat_ipv6, plat_ipv6
 from .dslite import AFTR_IPV4, B4_IPV4, B4_IPV4_CHOICES, DSLITE_NETWORK, b4_ipv4
 from .explain import BitField, explain_ce
+from .fourrd import FOURRD_PSID_OFFSET, FOURRD_TAG, checksum_neutrality_preserver, fourrd_ipv4, fourrd_ipv6
 from .mapping import (
     CeMapping,
     InterfaceIdFormat,
@@ -9,6 +10,7 @@ from .mapping import (
     br_address,
     ce_for_ipv4_port,
     ce_mapping,
+    ce_of_fourrd_address,
     ces_of_rule,
     destination_ce,
     forwarding_rule,
@@ -26,6 +28,8 @@ __all__ = [
     "B4_IPV4_CHOICES",
     "CLAT_IPV4_NETWORK",
     "DSLITE_NETWORK",
+    "FOURRD_PSID_OFFSET",
+    "FOURRD_TAG",
     "WELL_KNOWN_PREFIX",
     "AddressingError",
     "BitField",
@@ -37,6 +41,8 @@ __all__ = [
     "br_address",
     "ce_for_ipv4_port",
     "ce_mapping",
+    "ce_of_fourrd_address",
+    "checksum_neutrality_preserver",
     "ces_of_rule",
     "clat_ipv6",
     "destination_ce",
@@ -44,6 +50,8 @@ __all__ = [
     "explain_ce",
     "extract_ipv4",
     "forwarding_rule",
+    "fourrd_ipv4",
+    "fourrd_ipv6",
     "map_rule",
     "nat64_prefix",
     "parse_sa46t_address",

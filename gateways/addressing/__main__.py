@@ -4,8 +4,17 @@ import json
 import sys
 from typing import NoReturn
 
-from .mapping import InterfaceIdFormat, MapRule, ce_for_ipv4_port, ce_mapping, map_rule
-from .parse import AddressingError
+from .fourrd import FOURRD_PSID_OFFSET, fourrd_ipv4, fourrd_ipv6
+from .mapping import (
+    CeMapping,
+    InterfaceIdFormat,
+    MapRule,
+    ce_for_ipv4_port,
+    ce_mapping,
+    ce_of_fourrd_address,
+    map_rule,
+)
+from .parse import AddressingError, ipv4_address, ipv6_address
 from .rfc6052 import embed_ipv4, extract_ipv4
 
 BAD_INPUT = 2
@@ -44,7 +53,41 @@ def _parser() -> argparse.ArgumentParser:
     direction = nat64.add_mutually_exclusive_group(required=True)
     direction.add_argument("--ipv4", help="IPv4 address to embed")
     direction.add_argument("--ipv6", help="IPv6 address to extract from")
+    _add_fourrd(commands)
     return parser
+
+
+def _add_fourrd(commands: argparse._SubParsersAction) -> None:
+    fourrd = commands.add_parser(
+        "4rd", help="a 4rd IPv6 address from an IPv4 address and port, a CE prefix, or back (RFC 7600)")
+    fourrd.add_argument("--rule-ipv4", required=True, help="Rule IPv4 prefix (0.0.0.0/0 for the BR Mapping rule)")
+    fourrd.add_argument("--ea-len", type=int, required=True, help="EA-bits length")
+    fourrd.add_argument("--rule-ipv6", required=True, help="Rule IPv6 prefix")
+    fourrd.add_argument("--wkps-authorized", action="store_true",
+                        help="the rule may give well-known ports: no 4-bit offset before the PSID")
+    given = fourrd.add_mutually_exclusive_group(required=True)
+    given.add_argument("--ipv4", help="IPv4 address to map (with --port when the rule shares addresses)")
+    given.add_argument("--prefix", help="a CE's delegated IPv6 prefix")
+    given.add_argument("--ipv6", help="a 4rd IPv6 address to map back")
+    fourrd.add_argument("--port", type=int, help="the port (or ICMP identifier) that selects the PSID")
+
+
+def _fourrd(args: argparse.Namespace) -> dict[str, object]:
+    rule = map_rule(args.rule_ipv6, args.rule_ipv4, args.ea_len, 0 if args.wkps_authorized else FOURRD_PSID_OFFSET)
+    ce: CeMapping
+    if args.ipv4 is not None:
+        if args.port is None and rule.psid_len:
+            raise AddressingError(f"this rule shares IPv4 addresses with PSID length {rule.psid_len}: give --port")
+        ce = ce_for_ipv4_port(rule, args.ipv4, args.port or 0, InterfaceIdFormat.FOURRD)
+        ipv6 = fourrd_ipv6(ce.ce_prefix, ipv4_address(args.ipv4))
+    elif args.prefix is not None:
+        ce = ce_mapping(rule, args.prefix, iid_format=InterfaceIdFormat.FOURRD)
+        ipv6 = ce.ce_ipv6
+    else:
+        ce = ce_of_fourrd_address(rule, args.ipv6)
+        ipv6 = ipv6_address(args.ipv6)
+    return {"ce_prefix": str(ce.ce_prefix), **ce.as_json(), "ce_ipv6": str(ipv6),
+            "embedded_ipv4": str(fourrd_ipv4(ipv6))}
 
 
 def _rule(args: argparse.Namespace) -> MapRule:
@@ -60,6 +103,8 @@ def run(argv: list[str]) -> dict[str, object]:
     args = _parser().parse_args(argv)
     if args.command == "map":
         return ce_mapping(_rule(args), args.prefix, args.psid, _iid(args)).as_json()
+    if args.command == "4rd":
+        return _fourrd(args)
     if args.command == "map-reverse":
         ce = ce_for_ipv4_port(_rule(args), args.ipv4, args.port, _iid(args))
         return {"ce_prefix": str(ce.ce_prefix), **ce.as_json()}

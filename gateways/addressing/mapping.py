@@ -4,11 +4,13 @@ from dataclasses import dataclass
 from enum import Enum
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
+from .fourrd import fourrd_ipv4, fourrd_ipv6
 from .parse import (
     AddressingError,
     bit_mask,
     ipv4_address,
     ipv4_network,
+    ipv6_address,
     ipv6_network,
     port_number,
 )
@@ -23,10 +25,7 @@ class InterfaceIdFormat(Enum):
 
     RFC7597 = "rfc7597"  # draft-ietf-softwire-map-04 and later: 16 bits 0 | IPv4 | PSID
     DRAFT03 = "draft03"  # draft-ietf-softwire-map-03 and earlier: u-octet 0 | IPv4 | PSID | 8 bits 0
-    FOURRD = "4rd"  # RFC 7600: V octet 0x03 | IPv4 | PSID | 8 bits 0
-
-
-FOURRD_V_OCTET = 0x03
+    FOURRD = "4rd"  # RFC 7600 section 4.5: 4rd Tag 0x0300 | IPv4 | CNP, after the prefix padded to /64
 
 
 @dataclass(frozen=True)
@@ -140,10 +139,9 @@ def port_ranges(psid_offset: int, psid_len: int, psid: int) -> tuple[tuple[int, 
 
 
 def interface_id(ipv4: int, psid: int, style: InterfaceIdFormat) -> int:
-    if style is InterfaceIdFormat.RFC7597:
-        return ipv4 << 16 | psid
-    marker = FOURRD_V_OCTET if style is InterfaceIdFormat.FOURRD else 0
-    return marker << 56 | ipv4 << 24 | psid << 8
+    if style is InterfaceIdFormat.DRAFT03:
+        return ipv4 << 24 | psid << 8
+    return ipv4 << 16 | psid
 
 
 def ce_ipv6_address(prefix: IPv6Network, iid: int) -> IPv6Address:
@@ -198,6 +196,11 @@ def ce_mapping(
     else:
         ipv4 = IPv4Network((base | ea << (p - o), rule.ipv4_prefix.prefixlen + o))
     ipv4_bits = int(ipv4) if isinstance(ipv4, IPv4Address) else int(ipv4.network_address)
+    if iid_format is InterfaceIdFormat.FOURRD:
+        derived = IPv6Network((int(prefix.network_address) >> (128 - r6 - o) << (128 - r6 - o), r6 + o))
+        ce_ipv6 = fourrd_ipv6(derived, IPv4Address(ipv4_bits))
+    else:
+        ce_ipv6 = ce_ipv6_address(prefix, interface_id(ipv4_bits, psid, iid_format))
     ranges = port_ranges(rule.psid_offset, rule.psid_len, psid)
     m = rule.contiguous_port_bits
     return CeMapping(
@@ -208,7 +211,7 @@ def ce_mapping(
         psid_len=rule.psid_len,
         port_ranges=ranges,
         port_count=len(ranges) << m,
-        ce_ipv6=ce_ipv6_address(prefix, interface_id(ipv4_bits, psid, iid_format)),
+        ce_ipv6=ce_ipv6,
     )
 
 
@@ -241,6 +244,20 @@ def ce_for_ipv4_port(
     prefix = IPv6Network((int(rule.ipv6_prefix.network_address) | ea << (128 - r6 - o), r6 + o))
     provisioned = psid if rule.psid_len and not rule.ea_psid_len else None
     return ce_mapping(rule, prefix, provisioned, iid_format)
+
+
+def ce_of_fourrd_address(rule: MapRule, address: str | IPv6Address) -> CeMapping:
+    """The CE that a 4rd IPv6 address under `rule` belongs to, refused unless R-9 derives that very address
+    from the IPv4 address it carries (the anti-spoofing check of RFC 7600 R-12)."""
+    ipv4, value = fourrd_ipv4(address), int(ipv6_address(address, "4rd IPv6 address"))
+    r6, o = rule.ipv6_prefix.prefixlen, rule.ea_len
+    prefix = IPv6Network((value >> (128 - r6 - o) << (128 - r6 - o), r6 + o))
+    ce = ce_mapping(rule, prefix, iid_format=InterfaceIdFormat.FOURRD)
+    if ipv4 not in (ce.ipv4 if isinstance(ce.ipv4, IPv4Network) else IPv4Network(ce.ipv4)):
+        raise AddressingError(f"{IPv6Address(value)} carries IPv4 address {ipv4}, but {prefix} maps to {ce.ipv4}")
+    if (expected := fourrd_ipv6(prefix, ipv4)) != IPv6Address(value):
+        raise AddressingError(f"{IPv6Address(value)} is not the 4rd address of {ipv4} under this rule: {expected} is")
+    return ce
 
 
 def ces_of_rule(rule: MapRule, iid_format: InterfaceIdFormat = InterfaceIdFormat.RFC7597) -> Iterator[CeMapping]:

@@ -54,8 +54,11 @@ def embed_ipv4(prefix: str | IPv6Network, ipv4: str | IPv4Address) -> IPv6Addres
     return IPv6Address(int(net.network_address) | high << 64 | low << (56 - low_len))
 
 
-def extract_ipv4(prefix: str | IPv6Network, ipv6: str | IPv6Address) -> IPv4Address:
-    """The IPv4 address embedded in `ipv6`, an address under `prefix`."""
+def extract_ipv4(prefix: str | IPv6Network, ipv6: str | IPv6Address, any_ipv4: bool = False) -> IPv4Address:
+    """The IPv4 address embedded in `ipv6`, an address under `prefix`.
+
+    `any_ipv4` takes non-global addresses under the well-known prefix too: DNS64 synthesises them for
+    ipv4only.arpa (192.0.0.170/171), the name RFC 7050 discovers the prefix with."""
     net = nat64_prefix(prefix)
     address = ipv6_address(ipv6)
     if address not in net:
@@ -73,5 +76,6 @@ def extract_ipv4(prefix: str | IPv6Network, ipv6: str | IPv6Address) -> IPv4Addr
         high = (value >> 64) & bit_mask(high_len)
         low = (value >> (56 - low_len)) & bit_mask(low_len)
         ipv4 = IPv4Address(high << low_len | low)
-    _refuse_non_global_in_wkp(net, ipv4)
+    if not any_ipv4:
+        _refuse_non_global_in_wkp(net, ipv4)
     return ipv4

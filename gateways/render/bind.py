@@ -82,6 +82,8 @@ def render_bind(intent: dict) -> list[RenderedFile]:
         f"        break-dnssec {'yes' if dns64['break_dnssec'] else 'no'};",
         "    };",
         "};",
+        # Read by the agent with each heartbeat; loopback only.
+        f"statistics-channels {{ inet 127.0.0.1 port {dns64['statistics_port']} allow {{ 127.0.0.1; }}; }};",
     ]
     for zone in dns64["stub_zones"]:
         lines += _zone(zone, "stub")

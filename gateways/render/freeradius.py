@@ -163,8 +163,8 @@ _DEFAULT_SITE: list[Section] = [
     ("authorize", ["preprocess", ("if (!&EAP-Message)", ["opsconsole_mac_auth"]), ("else", ["opsconsole_eap_ssid"]),
                    ("eap", ["ok = return"])]),
     ("authenticate", [("Auth-Type eap", ["eap"])]),
-    ("post-auth", ["sql", ("Post-Auth-Type REJECT", ["opsconsole_tls_reason", "sql", "attr_filter.access_reject",
-                                                      "eap"])]),
+    ("post-auth", ["opsconsole_store_answer", ("Post-Auth-Type REJECT", [
+        "opsconsole_tls_reason", "opsconsole_store_answer", "attr_filter.access_reject", "eap"])]),
     ("preacct", ["preprocess", "acct_unique", "opsconsole_accounting"]),
     ("accounting", ["sql", "attr_filter.accounting_response"]),
 ]
@@ -199,8 +199,10 @@ def _database(role: dict) -> list[str]:
             '\tdriver = "rlm_sql_sqlite"',
             "\tsqlite {",
             f'\t\tfilename = "{database["sqlite_file"]}"',
-            # The console writes to the same file: wait for its transaction rather than failing the request.
-            "\t\tbusy_timeout = 5000",
+            # The console and every other thread write to the same file: wait for the lock rather than failing the
+            # request (a failed post-auth insert turns an Accept into a Reject). 5 s was not enough under load
+            # (tests/radius/test_concurrent_answers.py); 20 s, as the console's own, stays under max_request_time.
+            "\t\tbusy_timeout = 20000",
             "\t}",
         ]
     return [
@@ -220,12 +222,13 @@ def _database(role: dict) -> list[str]:
     ]
 
 
-# The decision for a MAC-shaped request, in one query over the views opsconsole/radius/views.py creates
-# (radcheck, radusergroup, radgroupcheck, radgroupreply are FreeRADIUS's standard tables as views, radius_ssid,
-# radius_nas_ssid and radius_device say why it refuses): "vlan <vid>" to accept, otherwise a key of DECISIONS.
+# The decision for a MAC-shaped request, in one query over views opsconsole/radius/views.py creates (radius_ssid,
+# radius_nas_ssid, radius_device, radius_device_vlan: each a narrow view over the console's models, joined by id):
+# "vlan <vid>" to accept, otherwise a key of DECISIONS. It answers what radcheck, radusergroup, radgroupcheck and
+# radgroupreply (FreeRADIUS's standard tables, also views) answer for that MAC and SSID, and says why it refuses.
 # MAC, SSID_HEX and CLIENT are SQL expressions: the policy's escaped expansions on SQLite; on PostgreSQL the
-# parameters of the function opsconsole_mac_decision, whose plan PL/pgSQL keeps per connection (planning the view
-# joins for every request cost several times their execution).
+# parameters of the function opsconsole_mac_decision, which also stores the answer in radpostauth (one round trip
+# per request: the second, post-auth's own insert, cost FreeRADIUS and PostgreSQL as much as the decision).
 DECISIONS = {
     "not-offered": REASON_NOT_OFFERED,
     "unknown-nas": REASON_UNKNOWN_NAS,
@@ -238,19 +241,24 @@ DECISION_FUNCTION = "opsconsole_mac_decision"
 
 def decision_query(mac: str, ssid_hex: str, client: str) -> str:
     return (
-        "SELECT CASE"
-        f" WHEN NOT EXISTS (SELECT 1 FROM radius_ssid WHERE essid_hex = {ssid_hex} AND authentication = 'mac-auth')"
-        " THEN 'not-offered'"
-        f" WHEN NOT EXISTS (SELECT 1 FROM radius_nas_ssid WHERE client = {client} AND essid_hex = {ssid_hex})"
+        "SELECT CASE WHEN s.id IS NULL THEN 'not-offered'"
+        f" WHEN NOT EXISTS (SELECT 1 FROM radius_nas_ssid n WHERE n.client = {client} AND n.ssid_id = s.id)"
         " THEN 'unknown-nas'"
-        f" WHEN NOT EXISTS (SELECT 1 FROM radcheck WHERE username = {mac}) THEN CASE"
-        f" WHEN EXISTS (SELECT 1 FROM radius_device WHERE mac = {mac} AND expired = 1) THEN 'expired'"
-        " ELSE 'not-registered' END"
-        " ELSE COALESCE((SELECT 'vlan ' || r.value FROM radusergroup g"
-        " JOIN radgroupcheck c ON c.groupname = g.groupname"
-        " JOIN radgroupreply r ON r.groupname = g.groupname AND r.attribute = 'Tunnel-Private-Group-Id'"
-        f" WHERE g.username = {mac} AND c.value = {ssid_hex} ORDER BY g.priority LIMIT 1), 'wrong-ssid') END"
+        " WHEN d.id IS NULL THEN 'not-registered'"
+        " WHEN d.expired = 1 THEN 'expired'"
+        " WHEN NOT EXISTS (SELECT 1 FROM radius_device_vlan v WHERE v.device_id = d.id AND v.vlan_id = s.vlan_id)"
+        " THEN 'wrong-ssid'"
+        " ELSE 'vlan ' || CAST(s.vid AS TEXT) END"
+        " FROM (SELECT 1 AS one) asked"
+        f" LEFT JOIN radius_ssid s ON s.essid_hex = {ssid_hex} AND s.authentication = 'mac-auth'"
+        f" LEFT JOIN radius_device d ON d.mac = {mac}"
     )
+
+
+def reason_of(decision: str) -> str:
+    """SQL: the plain reason stored for the decision DECISION (an SQL expression); empty for an accept."""
+    cases = " ".join(f"WHEN '{key}' THEN '{reason}'" for key, reason in DECISIONS.items())
+    return f"CASE {decision} {cases} ELSE '' END"
 
 
 # radcheck, radreply, radusergroup, radgroupcheck and radgroupreply are views over the console's models (see
@@ -362,7 +370,16 @@ def _decision(role: dict) -> str:
     mac, ssid, client = "'%{control:Tmp-String-0}'", "'%{request:Tmp-String-1}'", "'%{client:shortname}'"
     if role["database"]["dialect"] == "sqlite":
         return decision_query(mac, ssid, client)
-    return f"SELECT {DECISION_FUNCTION}({mac}, {ssid}, {client})"
+    return f"SELECT {DECISION_FUNCTION}({mac}, {ssid}, {client}, '%{{Called-Station-Id}}', '%{{Calling-Station-Id}}')"
+
+
+def _store_answer(role: dict) -> list[str]:
+    """Post-auth stores the answer (sql: radpostauth), unless the decision function already has (PostgreSQL, when
+    the database answered)."""
+    if role["database"]["dialect"] == "sqlite":
+        return ["opsconsole_store_answer {", "\tsql", "}"]
+    return ["opsconsole_store_answer {", '\tif (!&control:Tmp-String-2 || &control:Tmp-String-2 == "") {', "\t\tsql",
+            "\t}", "}"]
 
 
 def _policy(intent: dict, role: dict) -> str:
@@ -425,6 +442,8 @@ def _policy(intent: dict, role: dict) -> str:
         *_refuse(REASON_UNKNOWN_NAS, 2),
         "\t}",
         "}",
+        "",
+        *_store_answer(role),
         "",
         "# An EAP-TLS refusal's reason, from the error OpenSSL's verification gave (in Module-Failure-Message).",
         "opsconsole_tls_reason {",
@@ -500,8 +519,15 @@ def _quoted(secret: str) -> str:
     return '"' + secret.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# rlm_sql_postgresql puts the password into libpq's connection string as password='...' unescaped (and FreeRADIUS's
+# own parser drops one level of backslashes before): no escaping gets these characters through, so they are refused.
+UNUSABLE_IN_PASSWORD = frozenset("'\\")
+
+
 def render_secrets(nas_secrets: dict[int, str], database_password: str) -> str:
     """The secrets file for `secrets_file`: NAS shared secrets by NAS id, and the database password."""
+    if set(database_password) & UNUSABLE_IN_PASSWORD:
+        raise ValueError("FreeRADIUS cannot log in with a database password holding a quote or a backslash")
     lines = [f"{SECRETS_SECTION} {{", f"\t{DATABASE_PASSWORD} = {_quoted(database_password)}"]
     lines += [f"\t{nas_key(nas_id)} = {_quoted(secret)}" for nas_id, secret in sorted(nas_secrets.items())]
     return joined(lines + ["}"])

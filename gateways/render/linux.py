@@ -26,9 +26,19 @@ def shell_script(intent: dict, role: str, commands: list[str], interfaces: list[
     return joined(lines)
 
 
-def nft_table(intent: dict, role: str, table: str, chains: Chains, family: str = "ip") -> str:
-    """A whole table, flushed first, so loading the file again replaces the rules instead of adding to them."""
+def nft_table(intent: dict, role: str, table: str, chains: Chains, family: str = "ip",
+              counted: tuple[str, str] | None = None) -> str:
+    """A whole table, flushed first, so loading the file again replaces the rules instead of adding to them.
+
+    COUNTED, (counter name, interface set), adds the named counters NAME_in and NAME_out of what enters and leaves
+    through those interfaces, forwarded or the node's own, which the agent reports with its heartbeat."""
     lines = header(intent, role) + [f"table {family} {table}", f"flush table {family} {table}", f"table {family} {table} {{"]
+    if counted:
+        name, interfaces = counted
+        lines += [f"    counter {name}_in {{ }}", f"    counter {name}_out {{ }}"]
+        chains = {**chains,
+                  "count_in": ("filter", "prerouting", "filter", [f'iifname {interfaces} counter name "{name}_in"']),
+                  "count_out": ("filter", "postrouting", "filter", [f'oifname {interfaces} counter name "{name}_out"'])}
     for name, (kind, hook, priority, rules) in chains.items():
         lines += [
             f"    chain {name} {{",

@@ -57,5 +57,6 @@ def render_tayga(intent: dict) -> list[RenderedFile]:
         # TAYGA itself is stateless: stateful NAT64 is TAYGA's dynamic pool NAT44'd to pool4.
         rule = f"ip saddr {tayga['dynamic_pool']} snat ip to {address_range(nat64['pool4'][0]['prefix'])}"
         files.append(RenderedFile("nftables", "nftables/tayga.nft",
-                                  nft_table(intent, "nat64", "tayga_nat44", {"postrouting": ("nat", "postrouting", "srcnat", [rule])})))
+                                  nft_table(intent, "nat64", "tayga_nat44", {"postrouting": ("nat", "postrouting", "srcnat", [rule])},
+                                            counted=("nat64", f'"{tayga["tun_device"]}"'))))
     return files

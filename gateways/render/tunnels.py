@@ -25,11 +25,12 @@ def _mss_clamp(tunnels: list[str]) -> tuple[str, str, str, list[str]]:
 
 
 def _files(intent: dict, role: str, commands: list[str], interfaces: list[str], chains: dict,
-           teardown: list[str]) -> list[RenderedFile]:
+           teardown: list[str], tunnels: list[str]) -> list[RenderedFile]:
     script = shell_script(intent, role, commands, interfaces, teardown)
+    table = nft_table(intent, role, f"transition_{role}", chains, counted=(role, _oifnames(tunnels)))
     return [
         RenderedFile("iproute2", f"iproute2/{role}.sh", script, 0o755),
-        RenderedFile("nftables", f"nftables/{role}.nft", nft_table(intent, role, f"transition_{role}", chains)),
+        RenderedFile("nftables", f"nftables/{role}.nft", table),
     ]
 
 
@@ -42,7 +43,7 @@ def render_sa46t(intent: dict) -> list[RenderedFile]:
         commands += _tunnel(name, sa46t["local"], peer["address"], sa46t["uplink"], sa46t["mtu"])
         commands += [f"ip route replace {network} dev {name}" for network in peer["networks"]]
     teardown = [*_deletions(tunnels), f"ip -6 addr del {sa46t['local']}/128 dev {sa46t['uplink']}"]
-    return _files(intent, "sa46t", commands, [sa46t["uplink"]], {"forward": _mss_clamp(tunnels)}, teardown)
+    return _files(intent, "sa46t", commands, [sa46t["uplink"]], {"forward": _mss_clamp(tunnels)}, teardown, tunnels)
 
 
 def render_map(intent: dict) -> list[RenderedFile]:
@@ -122,7 +123,7 @@ def _map_ce(intent: dict, role: dict) -> list[RenderedFile]:
         # Marked before routing: forwarded traffic in prerouting, the CE's own in output (a route chain reroutes).
         chains |= {"prerouting": ("filter", "prerouting", "mangle", marks), "output": ("route", "output", "mangle", marks)}
     teardown = [*_deletions([tunnel]), *peer_teardown, f"ip -6 addr del {ce['ipv6']}/128 dev {role['wan']}"]
-    return _files(intent, "map", commands, [role["wan"]], chains, teardown)
+    return _files(intent, "map", commands, [role["wan"]], chains, teardown, tunnels)
 
 
 def _map_br(intent: dict, role: dict) -> list[RenderedFile]:
@@ -131,9 +132,10 @@ def _map_br(intent: dict, role: dict) -> list[RenderedFile]:
     ce_commands, tunnels, marks, ce_teardown = _tunnels_to_ces(
         role["br_address"], role["ces"], role["tunnel"], role["wan"], role["mtu"])
     commands = [f"ip -6 addr replace {role['br_address']}/128 dev {role['wan']}", *ce_commands]
-    chains = {"prerouting": ("filter", "prerouting", "mangle", marks), "forward": _mss_clamp(tunnels or [role["tunnel"]])}
+    tunnels = tunnels or [role["tunnel"]]
+    chains = {"prerouting": ("filter", "prerouting", "mangle", marks), "forward": _mss_clamp(tunnels)}
     teardown = [*ce_teardown, f"ip -6 addr del {role['br_address']}/128 dev {role['wan']}"]
-    return _files(intent, "map", commands, [role["wan"], role["uplink"]], chains, teardown)
+    return _files(intent, "map", commands, [role["wan"], role["uplink"]], chains, teardown, tunnels)
 
 
 def render_dslite(intent: dict) -> list[RenderedFile]:
@@ -147,7 +149,7 @@ def render_dslite(intent: dict) -> list[RenderedFile]:
             f"ip route replace default dev {tunnel}",
         ]
         teardown = [*_deletions([tunnel]), f"ip -6 addr del {role['b4_address']}/128 dev {role['wan']}"]
-        return _files(intent, "dslite", commands, [role["wan"]], {"forward": _mss_clamp([tunnel])}, teardown)
+        return _files(intent, "dslite", commands, [role["wan"]], {"forward": _mss_clamp([tunnel])}, teardown, [tunnel])
     commands = [f"ip -6 addr replace {role['aftr_address']}/128 dev {role['wan']}"]
     tunnels, networks = [], []
     for i, b4 in enumerate(role["b4s"]):
@@ -159,4 +161,4 @@ def render_dslite(intent: dict) -> list[RenderedFile]:
     snat = [f'oifname "{role["uplink"]}" ip saddr {{ {", ".join(networks)} }} snat ip to {address_range(role["pool4"])}']
     chains = {"postrouting": ("nat", "postrouting", "srcnat", snat), "forward": _mss_clamp(tunnels)}
     teardown = [*_deletions(tunnels), f"ip -6 addr del {role['aftr_address']}/128 dev {role['wan']}"]
-    return _files(intent, "dslite", commands, [role["wan"], role["uplink"]], chains, teardown)
+    return _files(intent, "dslite", commands, [role["wan"], role["uplink"]], chains, teardown, tunnels)

@@ -37,6 +37,8 @@ def render_unbound(intent: dict) -> list[RenderedFile]:
         f"    dns64-prefix: {dns64['prefix']}",
         f"    dns64-synthall: {'yes' if dns64['synthall'] else 'no'}",
         *(f'    dns64-ignore-aaaa: "{name}"' for name in dns64["ignore_aaaa"]),
+        # Answers by rcode and queries by type, which the agent reports: Unbound has no DNS64 counter of its own.
+        "    extended-statistics: yes",
     ]
     if dns64["dnssec_validation"]:
         lines.append(f'    trust-anchor-file: "{TRUST_ANCHOR}"')

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 KEY_BITS = 2048
@@ -86,6 +86,17 @@ def issue_server(ca_key: rsa.RSAPrivateKey, ca: x509.Certificate, dns_name: str,
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, dns_name)])
     return _issue(ca_key, ca, subject, ExtendedKeyUsageOID.SERVER_AUTH, now + datetime.timedelta(days=days), now,
                   [x509.DNSName(dns_name)])
+
+
+def signing_subject(organisation: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation[:55]} profiles")])
+
+
+def issue_signing(ca_key: rsa.RSAPrivateKey, ca: x509.Certificate, subject: x509.Name, now: datetime.datetime,
+                  days: int = 825) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """The certificate that signs the console's Apple profiles: emailProtection, the purpose S/MIME verifiers
+    (`openssl smime -verify`, `openssl cms -verify`) ask of a signer; Apple only asks for a chain to a trusted CA."""
+    return _issue(ca_key, ca, subject, ExtendedKeyUsageOID.EMAIL_PROTECTION, now + datetime.timedelta(days=days), now)
 
 
 def client_subject(organisation: str, participant: str, device: str) -> x509.Name:
@@ -187,6 +198,13 @@ def pkcs12_bundle(key: rsa.RSAPrivateKey, certificate: x509.Certificate, ca: x50
         .build(password.encode())
     )
     return pkcs12.serialize_key_and_certificates(friendly_name.encode(), key, certificate, [ca], encryption)
+
+
+def signed(content: bytes, key: rsa.RSAPrivateKey, certificate: x509.Certificate, ca: x509.Certificate) -> bytes:
+    """CONTENT inside a CMS (PKCS#7) SignedData, DER, signed with SHA-256 by CERTIFICATE, which travels in it with
+    its CA: what Apple shows as a verified profile once the CA is trusted."""
+    return (pkcs7.PKCS7SignatureBuilder().set_data(content).add_signer(certificate, key, hashes.SHA256())
+            .add_certificate(ca).sign(serialization.Encoding.DER, []))
 
 
 def _payload_uuid(namespace: uuid.UUID, what: str) -> str:

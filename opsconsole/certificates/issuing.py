@@ -20,8 +20,8 @@ from .nt_hash import nt_hash
 
 # FreeRADIUS refuses everyone once the CRL's next update has passed; a week leaves room for a node that was off.
 CRL_VALIDITY = timedelta(days=7)
-# The RADIUS server's certificate is replaced this long before it expires.
-SERVER_RENEWAL = timedelta(days=30)
+# The console's own certificates (the RADIUS server's, the profile signer's) are replaced this long before they expire.
+RENEWAL = timedelta(days=30)
 PKCS12 = "pkcs12"
 MOBILECONFIG = "mobileconfig"
 
@@ -70,7 +70,9 @@ def issue_for_device(device: Device, *, password: str, file_format: str, issued_
         identifier=_profile_identifier(ca, device), organisation=ca.organisation, ssids=ssids,
         server_name=ca.server_name, identity=device.mac, bundle=bundle, ca=ca_certificate,
     )
-    return Download(f"{name}.mobileconfig", "application/x-apple-aspen-config", profile)
+    signer = signing_certificate(now)
+    return Download(f"{name}.mobileconfig", "application/x-apple-aspen-config",
+                    authority.signed(profile, signer.key(), signer.x509(), ca_certificate))
 
 
 def _revoke_all(certificates, reason: RevocationReason, now: datetime) -> int:
@@ -106,17 +108,30 @@ def current_crl(now: datetime | None = None):
     return authority.build_crl(ca.key(), ca.x509(), revoked, last_update, day + CRL_VALIDITY)
 
 
-def server_certificate(now: datetime | None = None) -> IssuedCertificate:
-    """The RADIUS server's certificate for the CA's server name, issued (or renewed) when needed."""
-    now = now or timezone.now()
+def _console_certificate(kind: Kind, subject: str, issue, now: datetime) -> IssuedCertificate:
+    """The console's own certificate of KIND for SUBJECT (its key kept, encrypted), issued by ISSUE(ca key, ca, now)
+    when there is none valid for RENEWAL longer."""
     ca = CertificateAuthority.load()
-    subject = f"CN={ca.server_name}"
     with transaction.atomic():
-        current = IssuedCertificate.objects.valid(now + SERVER_RENEWAL).filter(kind=Kind.SERVER, subject=subject).first()
+        current = IssuedCertificate.objects.valid(now + RENEWAL).filter(kind=kind, subject=subject).first()
         if current:
             return current
-        key, certificate = authority.issue_server(ca.key(), ca.x509(), ca.server_name, now)
-        return IssuedCertificate.record(certificate, Kind.SERVER, private_key=key)
+        key, certificate = issue(ca.key(), ca.x509(), now)
+        return IssuedCertificate.record(certificate, kind, private_key=key)
+
+
+def server_certificate(now: datetime | None = None) -> IssuedCertificate:
+    """The RADIUS server's certificate for the CA's server name, issued (or renewed) when needed."""
+    server_name = CertificateAuthority.load().server_name
+    return _console_certificate(Kind.SERVER, f"CN={server_name}",
+                                lambda key, ca, at: authority.issue_server(key, ca, server_name, at), now or timezone.now())
+
+
+def signing_certificate(now: datetime | None = None) -> IssuedCertificate:
+    """The certificate that signs Apple profiles, issued (or renewed) when needed."""
+    subject = authority.signing_subject(CertificateAuthority.load().organisation)
+    return _console_certificate(Kind.SIGNING, subject.rfc4514_string(),
+                                lambda key, ca, at: authority.issue_signing(key, ca, subject, at), now or timezone.now())
 
 
 def radius_tls_files(now: datetime | None = None) -> dict[str, bytes]:

@@ -15,8 +15,18 @@ from opsconsole.nodes.credentials import decrypt, encrypt
 from . import authority
 
 
+class KeptCertificate:
+    """A row's PEM `certificate` and, encrypted, its `private_key`."""
+
+    def x509(self) -> x509.Certificate:
+        return x509.load_pem_x509_certificate(self.certificate.encode())
+
+    def key(self):
+        return authority.load_key(decrypt(self.private_key).encode())
+
+
 @audited(secret_fields=("private_key",))
-class CertificateAuthority(models.Model):
+class CertificateAuthority(KeptCertificate, models.Model):
     """One row (pk 1), made on first use: nobody types or sees its key."""
 
     name = models.CharField(_("name"), max_length=64, default="Transition network console CA")
@@ -49,16 +59,11 @@ class CertificateAuthority(models.Model):
             ca.save()
             return ca
 
-    def x509(self) -> x509.Certificate:
-        return x509.load_pem_x509_certificate(self.certificate.encode())
-
-    def key(self):
-        return authority.load_key(decrypt(self.private_key).encode())
-
 
 class Kind(models.TextChoices):
     CLIENT = "client", _("device (client)")
     SERVER = "server", _("RADIUS server")
+    SIGNING = "signing", _("profile signing")
 
 
 class RevocationReason(models.TextChoices):
@@ -86,7 +91,7 @@ class IssuedCertificateQuerySet(models.QuerySet):
 
 
 @audited(secret_fields=("private_key",))
-class IssuedCertificate(models.Model):
+class IssuedCertificate(KeptCertificate, models.Model):
     """A certificate the CA signed. A device's private key is never stored: it leaves once, inside the download.
     Rows outlive their device and participant, because a revoked certificate stays on the CRL until it expires."""
 
@@ -130,9 +135,6 @@ class IssuedCertificate(models.Model):
         self.revoked_at = now or timezone.now()
         self.revocation_reason = reason
         self.save(update_fields=["revoked_at", "revocation_reason"])
-
-    def key(self):
-        return authority.load_key(decrypt(self.private_key).encode())
 
     @classmethod
     def record(cls, certificate: x509.Certificate, kind: Kind, **fields) -> IssuedCertificate:

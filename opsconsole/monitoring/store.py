@@ -46,11 +46,16 @@ class CycleSummary:
 
 
 def series_ids(device_id: int, keys: list[str]) -> dict[str, int]:
-    known = dict(Series.objects.filter(device_id=device_id, key__in=keys).values_list("key", "id"))
+    return owned_series_ids(keys, device_id=device_id)
+
+
+def owned_series_ids(keys: list[str], **owner: int) -> dict[str, int]:
+    """{key: series id} of the series of one owner (device_id= or node_id=), created where missing."""
+    known = dict(Series.objects.filter(**owner, key__in=keys).values_list("key", "id"))
     missing = [key for key in keys if key not in known]
     if missing:
-        Series.objects.bulk_create([Series(device_id=device_id, key=key) for key in missing], ignore_conflicts=True)
-        known.update(Series.objects.filter(device_id=device_id, key__in=missing).values_list("key", "id"))
+        Series.objects.bulk_create([Series(**owner, key=key) for key in missing], ignore_conflicts=True)
+        known.update(Series.objects.filter(**owner, key__in=missing).values_list("key", "id"))
     return known
 
 

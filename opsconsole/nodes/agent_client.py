@@ -95,3 +95,29 @@ def certificate_error(exc: BaseException | None) -> ssl.SSLCertVerificationError
     while exc is not None and not isinstance(exc, ssl.SSLCertVerificationError):
         exc = exc.__cause__ or exc.__context__
     return exc
+
+
+class ProbeFailed(Exception):
+    """The agent did not run the probe; the message says why."""
+
+
+PROBE_SECONDS = 60  # a binary search of a dozen pings, each waiting up to its timeout
+
+
+def probe_pmtu(node: GatewayNode, destination: str, high: int = 1500) -> dict:
+    """Ask the node's agent for the largest packet to DESTINATION that passes with DF set, signed like a push:
+    {"status": "ok", "destination": ..., "largest": bytes or None}."""
+    path = "/v1/probe/pmtu"
+    body = json.dumps({"destination": destination, "high": high}).encode()
+    try:
+        headers = sign_request(node.push_secret, "POST", path, node.name, 0, "", int(time.time()), body)
+        response = httpx.post(f"{node.agent_url.rstrip('/')}{path}", content=body, verify=agent_tls(node),
+                              headers={**headers, "Content-Type": "application/json"},
+                              timeout=httpx.Timeout(PROBE_SECONDS, connect=CONNECT_SECONDS))
+        reply = response.json()
+    except (InvalidToken, OSError, httpx.HTTPError, ValueError) as exc:
+        raise ProbeFailed(f"{node.agent_url}: {exc.__class__.__name__}: {exc}") from None
+    if response.status_code != 200 or not isinstance(reply, dict) or reply.get("status") != "ok":
+        reason = reply.get("reason", "") if isinstance(reply, dict) else ""
+        raise ProbeFailed(f"agent answered HTTP {response.status_code}: {reason}")
+    return reply

@@ -4,6 +4,7 @@ import logging
 import re
 from functools import wraps
 
+from django.db import transaction
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -17,10 +18,17 @@ from .live import broadcast_node, heartbeat_received
 from .models import GatewayNode
 
 log = logging.getLogger(__name__)
-HEARTBEAT_FIELDS = ("revision", "hash", "services", "counters", "refused")
+HEARTBEAT_FIELDS = ("revision", "hash", "services", "counters", "refused", "stats", "probes")
 HASH = re.compile(r"[A-Za-z0-9:_.-]{0,80}")  # "sha256:<hex>" today; the algorithm may change
 # An event network's busiest VLANs hold a few thousand clients; more in one beat is a fault or an attack.
 MAX_NEIGHBOURS = 4096
+# The daemons' statistics and the probes' results: series keys (kea:subnet:192.0.2.0/24:total, if:eth0:in-bytes ...)
+# with numbers, and one line per collector or probe that failed.
+SERIES_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9:._/-]{0,199}")
+MAX_SERIES = 2000
+MAX_ERRORS, MAX_ERROR_CHARS = 50, 500
+LARGEST_VALUE = 1e18
+OBSERVATIONS = {"stats": ("gauges", "counters"), "probes": ("values",)}
 
 
 class BadHeartbeat(ValueError):
@@ -29,6 +37,28 @@ class BadHeartbeat(ValueError):
 
 def _reject_constant(name: str):
     raise BadHeartbeat(f"{name} is not a number")
+
+
+def _check_observations(name: str, report) -> None:
+    """`stats` or `probes`: {map: {series key: number}, ..., "errors": {source: text}}; refused naming the field."""
+    maps = OBSERVATIONS[name]
+    if not isinstance(report, dict) or not set(report) <= {*maps, "errors"}:
+        raise BadHeartbeat(f"{name} must be an object with {', '.join(maps)} and errors")
+    for part in maps:
+        values = report.get(part, {})
+        if not isinstance(values, dict) or len(values) > MAX_SERIES:
+            raise BadHeartbeat(f"{name}.{part} must be an object of at most {MAX_SERIES} series")
+        for key, value in values.items():
+            if not SERIES_KEY.fullmatch(key):
+                raise BadHeartbeat(f"{name}.{part} has a key that is not a series name: {key[:80]!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= LARGEST_VALUE:
+                raise BadHeartbeat(f"{name}.{part}.{key} is not a number of at most {LARGEST_VALUE:g}")
+    errors = report.get("errors", {})
+    if not isinstance(errors, dict) or len(errors) > MAX_ERRORS or not all(
+            isinstance(source, str) and len(source) <= 100 and isinstance(text, str) and len(text) <= MAX_ERROR_CHARS
+            for source, text in errors.items()):
+        raise BadHeartbeat(f"{name}.errors must map at most {MAX_ERRORS} names to texts of at most "
+                           f"{MAX_ERROR_CHARS} characters")
 
 
 def parse_heartbeat(body: bytes) -> dict:
@@ -51,6 +81,9 @@ def parse_heartbeat(body: bytes) -> dict:
     for key, valid in checks.items():
         if key in beat and not valid(beat[key]):
             raise BadHeartbeat(f"{key} has the wrong type or form")
+    for name in OBSERVATIONS:
+        if name in beat:
+            _check_observations(name, beat[name])
     if len(beat.get("neighbours", ())) > MAX_NEIGHBOURS:
         log.warning("heartbeat reported %d neighbours; kept the first %d", len(beat["neighbours"]), MAX_NEIGHBOURS)
         beat["neighbours"] = beat["neighbours"][:MAX_NEIGHBOURS]
@@ -99,10 +132,14 @@ def heartbeat(request, node: GatewayNode):
         beat = parse_heartbeat(request.body)
     except BadHeartbeat as exc:
         return JsonResponse({"status": "refused", "reason": str(exc)}, status=400)
-    node.last_heartbeat = {key: beat[key] for key in HEARTBEAT_FIELDS if key in beat}
-    node.last_heartbeat_at = timezone.now()
-    node.running_revision = node.revisions.filter(content_hash=node.running_hash).first() if node.running_hash else None
-    node.save(update_fields=["last_heartbeat", "last_heartbeat_at", "running_revision"])
-    heartbeat_received.send(sender=GatewayNode, node=node, beat=beat)
-    broadcast_node(node.pk)
+    with transaction.atomic():  # two beats of one node at once: the second sees the first as the one before it
+        node = GatewayNode.objects.select_for_update().get(pk=node.pk)
+        previous, previous_at = node.last_heartbeat or {}, node.last_heartbeat_at
+        node.last_heartbeat = {key: beat[key] for key in HEARTBEAT_FIELDS if key in beat}
+        node.last_heartbeat_at = timezone.now()
+        node.running_revision = (node.revisions.filter(content_hash=node.running_hash).first()
+                                 if node.running_hash else None)
+        node.save(update_fields=["last_heartbeat", "last_heartbeat_at", "running_revision"])
+        heartbeat_received.send(sender=GatewayNode, node=node, beat=beat, previous=previous, previous_at=previous_at)
+        broadcast_node(node.pk)
     return JsonResponse({"status": "ok", "desired_hash": node.desired_revision.content_hash if node.desired_revision else ""})

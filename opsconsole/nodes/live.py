@@ -5,7 +5,8 @@ from django.db import transaction
 from django.dispatch import Signal
 
 NODES_GROUP = "nodes"
-# Sent with node= and beat= (the agent's whole report) for apps that keep parts of it, e.g. neighbour tables.
+# Sent with node= and beat= (the agent's whole report) for apps that keep parts of it, e.g. neighbour tables, and
+# previous= and previous_at=, the node's heartbeat before this one (its kept fields) and when it came.
 heartbeat_received = Signal()
 
 

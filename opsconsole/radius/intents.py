@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from django.conf import settings as django_settings
 from django.db import connection
 
 from opsconsole.certificates.issuing import radius_tls_files
@@ -27,7 +28,14 @@ def database_connection(host: str = "") -> dict:
         # The embedded default: FreeRADIUS on the console's own machine opens the same file.
         return {"dialect": "sqlite", "sqlite_file": str(Path(settings["NAME"]).resolve())}
     return {"dialect": "postgresql", "host": host or settings["HOST"] or "localhost",
-            "port": int(settings["PORT"] or 5432), "name": settings["NAME"], "user": settings["USER"]}
+            "port": int(settings["PORT"] or 5432), "name": settings["NAME"],
+            "user": django_settings.RADIUS_DATABASE_USER or settings["USER"]}
+
+
+def database_password() -> str:
+    if django_settings.RADIUS_DATABASE_USER:
+        return django_settings.RADIUS_DATABASE_PASSWORD
+    return connection.settings_dict.get("PASSWORD") or ""
 
 
 def tls_files() -> dict[str, str]:
@@ -63,7 +71,7 @@ def role_secrets() -> dict:
     the eap module's files (the server's private key among them)."""
     return {
         "nas": {str(nas.pk): nas.secret for nas in Nas.objects.order_by("pk")},
-        "database_password": connection.settings_dict.get("PASSWORD") or "",
+        "database_password": database_password(),
         "tls": tls_files(),
     }
 

@@ -20,6 +20,14 @@ def tell_participant_page(participant_id: int) -> None:
                                                   {"type": "radius.changed", "participant_id": participant_id})
 
 
+def tell_pages_of(macs: set[str]) -> set[int]:
+    """Tell the pages of the participants whose devices have these MACs (the console's form); those participants."""
+    participants = set(Device.objects.filter(mac__in=macs).values_list("participant_id", flat=True)) if macs else set()
+    for participant_id in participants:
+        tell_participant_page(participant_id)
+    return participants
+
+
 class RadiusRelay:
     """Remembers the newest answer and session it has seen and the open sessions' last updates; each cycle tells the
     pages of the participants whose devices have a new answer, a new session or a session updated or closed.
@@ -47,10 +55,7 @@ class RadiusRelay:
         self.open_sessions = open_sessions
         sessions = list(RadAcct.objects.filter(Q(radacctid__gt=self.last_session) | Q(radacctid__in=changed))
                         .values_list("radacctid", "callingstationid"))
-        macs = {mac for _id, mac in answers + sessions}
-        participants = set(Device.objects.filter(mac__in=macs).values_list("participant_id", flat=True)) if macs else set()
-        for participant_id in participants:
-            tell_participant_page(participant_id)
+        participants = tell_pages_of({mac for _id, mac in answers + sessions})
         self.last_answer = max([self.last_answer, *(row_id for row_id, _mac in answers)])
         self.last_session = max([self.last_session, *(row_id for row_id, _mac in sessions)])
         return len(answers), len(sessions), participants

@@ -56,11 +56,14 @@ def session_counts() -> dict[str, list[tuple[str, int]]]:
     }
 
 
-def close_stale_sessions(now: datetime, silence: timedelta) -> int:
+def close_stale_sessions(now: datetime, silence: timedelta) -> list[str]:
     """Close open sessions not heard from (no Start, Interim-Update) within SILENCE: the NAS lost their Stop.
 
-    They end when they were last heard of, not now; the count closed.
+    They end when they were last heard of, not now; the MACs (Calling-Station-Id) of the sessions closed.
     """
     last_heard = Coalesce("acctupdatetime", "acctstarttime")
-    return (RadAcct.objects.filter(acctstoptime=None).alias(last_heard=last_heard).filter(last_heard__lt=now - silence)
-            .update(acctstoptime=last_heard, acctterminatecause=STALE_SESSION_CAUSE))
+    stale = RadAcct.objects.filter(acctstoptime=None).alias(last_heard=last_heard).filter(last_heard__lt=now - silence)
+    closed = dict(stale.values_list("radacctid", "callingstationid"))
+    # A session heard from between the two queries stays open: the update repeats the condition.
+    stale.filter(radacctid__in=closed).update(acctstoptime=last_heard, acctterminatecause=STALE_SESSION_CAUSE)
+    return list(closed.values())

@@ -1,23 +1,37 @@
-"""RADIUS work in the background: silent sessions closed, sessions of devices no longer allowed disconnected, and
-the day's CRL (FreeRADIUS refuses everyone once its CRL's next update has passed, so RADIUS nodes get a new one)."""
+"""RADIUS work in the background: silent sessions closed, sessions of devices no longer allowed disconnected, old
+answers pruned, and the day's CRL (FreeRADIUS refuses everyone once its CRL's next update has passed, so RADIUS nodes get a new one)."""
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from opsconsole.monitoring.live import publish
 from opsconsole.nodes.revisions import mark_nodes_dirty
 from opsconsole.registration.models import Device
 
 from .disconnects import ask_nas, disconnect_sessions, record_answer
 from .intents import radius_nodes
-from .models import DisconnectRequest
+from .live import tell_pages_of
+from .models import DisconnectRequest, RadPostAuth
 from .sessions import close_stale_sessions
 
 
 @shared_task(acks_late=True)
 def close_silent_sessions() -> int:
-    return close_stale_sessions(timezone.now(), timedelta(seconds=settings.RADIUS_STALE_SESSION_SECONDS))
+    """Close them, and tell the open pages: the participants' pages and the dashboard's RADIUS topic."""
+    closed = close_stale_sessions(timezone.now(), timedelta(seconds=settings.RADIUS_STALE_SESSION_SECONDS))
+    if closed:
+        tell_pages_of(set(closed))
+        publish("radius", "sessions-closed", {"count": len(closed)})
+    return len(closed)
+
+
+@shared_task(acks_late=True)
+def prune_answers() -> int:
+    """Forget FreeRADIUS's answers (radpostauth) older than the retention: every request adds one."""
+    cutoff = timezone.now() - timedelta(days=settings.RADIUS_ANSWER_RETENTION_DAYS)
+    return RadPostAuth.objects.filter(authdate__lt=cutoff).delete()[0]
 
 
 @shared_task(bind=True, acks_late=True)

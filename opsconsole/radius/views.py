@@ -15,23 +15,27 @@ What the views mean (FreeRADIUS's standard tables; gateways.render.freeradius.de
 - radreply: empty (every reply attribute comes from the plan, per SSID);
 - nas: the NAS inventory without secrets (FreeRADIUS's clients come from the rendered clients.conf and the node's
   secrets file, see gateways/render/freeradius.py; read_clients is off).
-Besides them, radius_device (MAC, expired 0/1), radius_ssid and radius_nas_ssid let the policy say why it rejects.
+Besides them, narrow views say the same by id, and why a MAC is refused: radius_device (id, MAC, expired 0/1),
+radius_device_vlan (device, VLAN), radius_ssid (with its VLAN and vid) and radius_nas_ssid (client, SSID).
 
-FreeRADIUS asks one question per MAC-authentication request over these views (gateways.render.freeradius.
-decision_query). On PostgreSQL it is the PL/pgSQL function opsconsole_mac_decision: rlm_sql sends plain SQL text, and
-planning the view joins anew for every request cost several times executing them; a PL/pgSQL function keeps its
-plan per connection. It reads the views at call time, so it changes nothing about when a commit takes effect.
+FreeRADIUS asks one question per MAC-authentication request over the narrow views (gateways.render.freeradius.
+decision_query). On PostgreSQL it is the PL/pgSQL function opsconsole_mac_decision, which also stores the answer in
+radpostauth: rlm_sql sends plain SQL text, and planning the view joins anew for every request cost several times
+executing them, while a PL/pgSQL function keeps its plan per connection; and one round trip instead of a decision
+and post-auth's insert halves what rlm_sql costs FreeRADIUS per request (bench/radius.py). It reads the views at
+call time, so it changes nothing about when a commit takes effect.
 
 The views are derived objects, so every `migrate` drops them before it starts and creates them again when it ends
 (`drop_before_migrate`, `create_after_migrate`): other apps' migrations may then rebuild or alter the tables the
 views read, which SQLite ("error in view ...: no such table" while it remakes a table) and PostgreSQL ("cannot alter
 type of a column used by a view") would otherwise refuse. FreeRADIUS rejects while a migrate runs.
 """
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from gateways.render.freeradius import DECISION_FUNCTION, decision_query
+from gateways.render.freeradius import DECISION_FUNCTION, decision_query, reason_of
 
 
 def _dialect(vendor: str) -> dict[str, str]:
@@ -49,12 +53,14 @@ def _views(vendor: str) -> dict[str, str]:
     group = "'ssid' || CAST(s.id AS TEXT)"
     mac_ssids = "plan_ssid s JOIN plan_vlan v ON v.id = s.vlan_id WHERE s.authentication = 'mac-auth'"
     return {
-        "radius_device": f"SELECT d.mac AS mac, CASE WHEN {expired} THEN 1 ELSE 0 END AS expired FROM {devices}",
+        "radius_device": f"SELECT d.id AS id, d.mac AS mac, CASE WHEN {expired} THEN 1 ELSE 0 END AS expired"
+                         f" FROM {devices}",
+        "radius_device_vlan": "SELECT dv.device_id AS device_id, dv.vlan_id AS vlan_id FROM registration_device_vlans dv",
         "radius_ssid": f"SELECT s.id AS id, s.essid AS essid, {essid_hex} AS essid_hex, s.authentication AS authentication,"
-                       " v.vid AS vid FROM plan_ssid s JOIN plan_vlan v ON v.id = s.vlan_id",
+                       " s.vlan_id AS vlan_id, v.vid AS vid FROM plan_ssid s JOIN plan_vlan v ON v.id = s.vlan_id",
         # 'nas<id>' is the FreeRADIUS client's shortname (gateways.render.freeradius.nas_key).
-        "radius_nas_ssid": f"SELECT 'nas' || CAST(n.id AS TEXT) AS client, {essid_hex} AS essid_hex FROM radius_nas n"
-                           " JOIN radius_nas_ssids ns ON ns.nas_id = n.id JOIN plan_ssid s ON s.id = ns.ssid_id",
+        "radius_nas_ssid": f"SELECT 'nas' || CAST(ns.nas_id AS TEXT) AS client, ns.ssid_id AS ssid_id,"
+                           f" {essid_hex} AS essid_hex FROM radius_nas_ssids ns JOIN plan_ssid s ON s.id = ns.ssid_id",
         # Negative ids for the passwords: rlm_sql orders a user's rows by id, and the two kinds never share a name.
         "radcheck": "SELECT d.id AS id, d.mac AS username, 'Auth-Type' AS attribute, ':=' AS op, 'Accept' AS value"
                     f" FROM {devices} WHERE NOT {expired}"
@@ -148,18 +154,41 @@ def create_views(apps, schema_editor) -> None:
     for name, query in _views(vendor).items():
         schema_editor.execute(f"CREATE VIEW {name} AS {query}", None)
     if vendor == "postgresql":
-        # STABLE: the views compare with CURRENT_TIMESTAMP; the generic plan is forced because the custom plans
-        # PostgreSQL would otherwise try first are the per-request planning this function is here to avoid.
+        # The answer is stored as post-auth's query would store it (username, reply, station ids, the reason).
+        # No SET clause (plan_cache_mode): a function with one costs a settings save and restore on every call,
+        # and this plan is cheap enough that PostgreSQL settles on the generic one by itself.
         schema_editor.execute(
-            f"CREATE FUNCTION {DECISION_FUNCTION}(p_mac text, p_ssid_hex text, p_client text) RETURNS text"
-            " LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$ BEGIN RETURN ("
-            + decision_query("p_mac", "p_ssid_hex", "p_client") + "); END $$", None)
+            f"CREATE FUNCTION {DECISION_FUNCTION}(p_mac text, p_ssid_hex text, p_client text, p_called text,"
+            " p_calling text) RETURNS text LANGUAGE plpgsql AS $$ DECLARE decision text; BEGIN"
+            f" decision := ({decision_query('p_mac', 'p_ssid_hex', 'p_client')});"
+            " INSERT INTO radpostauth (username, pass, reply, calledstationid, callingstationid, reason) VALUES"
+            " (p_mac, '', CASE WHEN decision LIKE 'vlan %' THEN 'Access-Accept' ELSE 'Access-Reject' END,"
+            f" p_called, p_calling, {reason_of('decision')}); RETURN decision; END $$", None)
+
+
+def grant_radius_login(connection: BaseDatabaseWrapper) -> bool:
+    """PostgreSQL: let RADIUS_DATABASE_USER, if it exists, read the views and write radacct and radpostauth, and
+    nothing else (it reads no console table, e.g. the users). The views read the tables with their owner's rights.
+    Whether it was granted (no such setting or role: not)."""
+    user = settings.RADIUS_DATABASE_USER
+    if connection.vendor != "postgresql" or not user:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [user])
+        if cursor.fetchone() is None:
+            return False
+        role = connection.ops.quote_name(user)
+        cursor.execute(f"GRANT SELECT ON {', '.join(_views('postgresql'))} TO {role}")
+        cursor.execute(f"GRANT SELECT, INSERT, UPDATE ON radacct TO {role}")
+        cursor.execute(f"GRANT INSERT ON radpostauth TO {role}")
+        cursor.execute(f"GRANT USAGE ON SEQUENCE radacct_radacctid_seq, radpostauth_id_seq TO {role}")
+    return True
 
 
 def drop_views(apps, schema_editor) -> None:
     vendor = _vendor(schema_editor.connection)
     if vendor == "postgresql":
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {DECISION_FUNCTION}(text, text, text)")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {DECISION_FUNCTION}")
     for name in reversed(list(_views(vendor))):
         schema_editor.execute(f"DROP VIEW IF EXISTS {name}")
 
@@ -186,3 +215,4 @@ def create_after_migrate(sender, using: str, **kwargs) -> None:
     with connection.schema_editor() as editor:
         drop_views(None, editor)
         create_views(None, editor)
+    grant_radius_login(connection)

@@ -28,7 +28,7 @@ def nat64_document(role: Nat64Role) -> dict:
                                             "dynamic_pool": role.tayga_dynamic_pool})
     if role.member_index is not None:
         document["member"] = {"index": role.member_index, "count": role.member_count}
-    return document
+    return document | _without_empty({"probe_url": role.probe_url})
 
 
 def dns64_document(role: Dns64Role) -> dict:
@@ -57,7 +57,7 @@ def dns64_document(role: Dns64Role) -> dict:
         "forward_zones": zones(role.zones.model.Kind.FORWARD),
         # Only when there are some, so that nodes without overrides keep their content hash.
         **(workaround if overrides else {}),
-    }
+    } | _without_empty({"probe_name": role.probe_name})
 
 
 def sa46t_document(role: Sa46tRole) -> dict:
@@ -72,7 +72,7 @@ def sa46t_document(role: Sa46tRole) -> dict:
         "tunnel": role.tunnel,
         "mtu": role.mtu,
         "uplink": role.uplink,
-    }
+    } | _without_empty({"probe_target": role.probe_target})
 
 
 def map_ce(role: MapRole) -> dict:
@@ -92,7 +92,7 @@ def map_document(role: MapRole) -> dict:
         "tunnel": role.tunnel,
         "mtu": role.mtu,
         "wan": role.wan,
-    }
+    } | _without_empty({"probe_target": role.probe_target})
     if role.side == MapRole.Side.CE:
         document["ce"] = map_ce(role)
     else:
@@ -114,6 +114,7 @@ def dslite_document(role: DsliteRole) -> dict:
         "mtu": role.mtu,
         "wan": role.wan,
         "uplink": role.uplink,
+        "probe_target": role.probe_target,
     })
 
 

@@ -3,14 +3,16 @@ import plistlib
 from datetime import timedelta
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from django.utils import timezone
 
 from opsconsole.audit.models import AuditEntry
-from opsconsole.certificates.models import IssuedCertificate, RevocationReason
+from opsconsole.certificates import authority
+from opsconsole.certificates.models import CertificateAuthority, IssuedCertificate, Kind, RevocationReason
 from opsconsole.registration.models import Device
 
-from .conftest import PASSWORD, issue_in_portal, open_bundle
+from .conftest import PASSWORD, issue_in_portal, open_bundle, open_profile, verify_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +31,34 @@ def test_a_participant_downloads_a_pkcs12_for_their_device_and_its_key_is_not_ke
     assert entry.actor_label == "carol" and entry.after["private_key"] == ""
 
 
-def test_the_apple_profile_carries_the_ssid_the_server_name_and_the_identity(participant_client, device, eap_ssid):
+def test_the_apple_profile_carries_the_ssid_the_server_name_and_the_identity(participant_client, device, eap_ssid,
+                                                                             tmp_path):
     response = issue_in_portal(participant_client, device, "mobileconfig")
 
     assert response["Content-Type"] == "application/x-apple-aspen-config"
-    profile = plistlib.loads(response.content)
+    profile = open_profile(response, tmp_path)
     wifi = next(p for p in profile["PayloadContent"] if p["PayloadType"] == "com.apple.wifi.managed")
     assert wifi["SSID_STR"] == "widecamp"
     assert wifi["EAPClientConfiguration"]["TLSTrustedServerNames"] == ["radius.camp.example"]
+
+
+@pytest.mark.parametrize("tool", ["cms", "smime"])
+def test_the_apple_profile_is_signed_with_the_consoles_signing_certificate(participant_client, device, eap_ssid,
+                                                                           tmp_path, tool):
+    signed = issue_in_portal(participant_client, device, "mobileconfig").content
+
+    done = verify_profile(signed, CertificateAuthority.load().certificate, tmp_path, tool)
+
+    assert done.returncode == 0, done.stderr
+    assert plistlib.loads((tmp_path / "profile.plist").read_bytes())["PayloadType"] == "Configuration"
+    signer = IssuedCertificate.objects.get(kind=Kind.SIGNING)
+    assert signer.x509().issuer == CertificateAuthority.load().x509().subject and signer.private_key
+    assert signer.x509().public_bytes(Encoding.DER) in signed
+    issue_in_portal(participant_client, device, "mobileconfig")
+    assert IssuedCertificate.objects.filter(kind=Kind.SIGNING).count() == 1  # one signer for every profile
+    _key, stranger = authority.make_authority("Another CA", "Elsewhere", timezone.now())
+    refused = verify_profile(signed, authority.pem(stranger).decode(), tmp_path, tool)
+    assert refused.returncode != 0 and "certificate verify error" in refused.stderr
 
 
 def test_without_an_eap_tls_ssid_there_is_no_profile_and_nothing_is_issued(participant_client, device):

@@ -89,7 +89,7 @@ def lab_gateway(console: Console, noc: Noc, lab: Lab, tmp_path: Path) -> Iterato
     """The gateway node with NAT64 (TAYGA) and DNS64 (Unbound, stub zone to the server) added on its role pages."""
     node = new_node("lab-gw")
     (tmp_path / "agent").mkdir()
-    agent = NodeAgent(node, tmp_path / "agent", console.url, "production", lab.agent_services())
+    agent = NodeAgent(node, tmp_path / "agent", console.url, "production", lab.agent_services(), lab.agent_stats())
     try:
         agent.start()
         base = f"/transition/nodes/{node.name}"

@@ -124,6 +124,11 @@ class Lab:
             },
         }
 
+    def agent_stats(self) -> dict[str, str]:
+        """agent.toml [stats]: commands run in the gateway namespace, Unbound's control and TAYGA's map here."""
+        return {"run_in": f"ip netns exec {self.gateway}", "unbound_control": f"unbound-control -c {self.unbound_main}",
+                "tayga_dynamic_map": str(self.directory / "spool" / "tayga" / "dynamic.map")}
+
     def in_client(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
         done = subprocess.run(["ip", "netns", "exec", self.client, *command], capture_output=True, text=True,
                               timeout=30)

@@ -204,13 +204,14 @@ class NodeAgent:
     """The real agent for a node, configured with `agent_toml` plus test overrides, on loopback."""
 
     def __init__(self, node: GatewayNode, directory: Path, console_url: str, mode: str = "sandbox",
-                 services: dict[str, dict[str, str]] | None = None) -> None:
+                 services: dict[str, dict[str, str]] | None = None, stats: dict[str, str] | None = None) -> None:
         self.node, self.directory = node, directory
         toml = agent_toml(node, directory, console_url, mode)
         toml = toml.replace(f"heartbeat_interval = {HEARTBEAT_SECONDS}\n",
                             f"heartbeat_interval = {HEARTBEAT_TEST_SECONDS}\n")
-        for service, settings in (services or {}).items():
-            toml += f"\n[services.{service}]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.items())
+        tables = {f"services.{service}": settings for service, settings in (services or {}).items()}
+        for name, settings in (tables | ({"stats": stats} if stats else {})).items():
+            toml += f"\n[{name}]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.items())
         (directory / "agent.toml").write_text(toml)
         self.process = Process(f"agent {node.name}", [sys.executable, "-m", "gateways.agent", "--config",
                                                       str(directory / "agent.toml")], directory / "agent.log")

@@ -1,4 +1,4 @@
-"""MAP (RFC 7597/7599) and 4rd against RFC 7597 appendix A and the Interop Tokyo 2013 ShowNet rule."""
+"""MAP (RFC 7597/7599) against RFC 7597 appendix A and the Interop Tokyo 2013 ShowNet rule."""
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 import pytest
@@ -94,13 +94,6 @@ def test_shownet_draft_03_interface_identifier() -> None:
     # draft-ietf-softwire-map-03 and earlier: u (8 bits) | IPv4 (32) | PSID (16) | 0 (8).
     ce = ce_mapping(SHOWNET_RULE, "2001:3e8:6000:42::/64", iid_format=InterfaceIdFormat.DRAFT03)
     assert ce.ce_ipv6 == IPv6Address("2001:3e8:6000:42:82:81ff:5d00:200")
-
-
-def test_4rd_interface_identifier_starts_with_the_v_octet() -> None:
-    ce = ce_mapping(SHOWNET_RULE, "2001:3e8:6000:42::/64", iid_format=InterfaceIdFormat.FOURRD)
-    assert ce.ce_ipv6 == IPv6Address("2001:3e8:6000:42:382:81ff:5d00:200")
-    assert (int(ce.ce_ipv6) >> 56) & 0xFF == 0x03
-    assert ce.port_count == 960  # same port-set arithmetic as MAP
 
 
 def test_end_user_prefix_longer_than_64_overwrites_the_top_of_the_interface_identifier() -> None:

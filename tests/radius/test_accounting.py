@@ -1,12 +1,14 @@
 """Accounting against a real FreeRADIUS: Start opens a session in radacct, Interim-Update counts, Stop closes it."""
 import re
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from opsconsole.radius.models import RadAcct
+from opsconsole.radius.models import RadAcct, RadPostAuth
 from opsconsole.radius.sessions import STALE_SESSION_CAUSE, session_counts
-from opsconsole.radius.tasks import close_silent_sessions
+from opsconsole.radius.tasks import close_silent_sessions, prune_answers
 
 from ..freeradius import radclient
 from .test_mac_auth import BSSID, NOWEP, SECRETS, SERVING, plan, radius, register  # noqa: F401  (shared fixtures)
@@ -16,8 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def no_sessions(db):
-    """radacct is FreeRADIUS's table, not a model Django flushes between tests."""
+    """radacct and radpostauth are FreeRADIUS's tables, not models Django flushes between tests."""
     RadAcct.objects.all().delete()
+    RadPostAuth.objects.all().delete()
 
 
 def account(radius, status: str, session: str, mac_as_sent: str, ssid: str = NOWEP, **attributes: str):
@@ -106,3 +109,35 @@ def test_the_beat_task_closes_sessions_silent_for_too_long(radius, plan, setting
     assert stale.acctterminatecause == STALE_SESSION_CAUSE
     assert stale.acctstoptime == stale.acctupdatetime == stale.acctstarttime  # ended when last heard of
     assert RadAcct.objects.filter(acctstoptime=None).count() == 2
+
+
+@pytest.mark.parametrize("status", ["Accounting-On", "Accounting-Off"])
+def test_a_nas_restarting_closes_the_sessions_it_held_and_only_those(radius, plan, status):
+    register("00:00:5e:10:1e:01", plan["vlan"])
+    account(radius, "Start", "4A3B0401", "00005E101E01")
+    account(radius, "Start", "4A3B0402", "00005E101E02")
+    account(radius, "Start", "4A3B0403", "00005E101E03", NAS_IP_Address="192.0.2.7")  # another NAS's, by its address
+
+    answer = radclient("127.0.0.1", radius.acct_port, SECRETS[SERVING],
+                       {"Acct-Status-Type": status, "NAS-IP-Address": "127.0.0.1", "Acct-Session-Id": "00000000"},
+                       command="acct")
+
+    assert answer.code == "Accounting-Response", radius.log[-30:]
+    closed = RadAcct.objects.exclude(acctstoptime=None)
+    assert sorted(closed.values_list("acctsessionid", flat=True)) == ["4A3B0401", "4A3B0402"]
+    assert {session.acctterminatecause for session in closed} == {""}  # a restart, not the user's doing
+    assert list(RadAcct.objects.filter(acctstoptime=None).values_list("acctsessionid", flat=True)) == ["4A3B0403"]
+
+
+def test_answers_older_than_the_retention_are_pruned(radius, plan, settings):
+    register("00:00:5e:10:1f:01", plan["vlan"])
+    for user_name in ("00005E101F01", "00005E101F02"):
+        assert radclient("127.0.0.1", radius.port, SECRETS[SERVING],
+                         {"User-Name": user_name, "Called-Station-Id": f"{BSSID}:{NOWEP}"}).code
+    old = RadPostAuth.objects.get(username="00:00:5e:10:1f:02")
+    RadPostAuth.objects.filter(pk=old.pk).update(
+        authdate=timezone.now() - timedelta(days=settings.RADIUS_ANSWER_RETENTION_DAYS, minutes=1))
+
+    assert prune_answers.delay().get() == 1
+
+    assert list(RadPostAuth.objects.values_list("username", "reply")) == [("00:00:5e:10:1f:01", "Access-Accept")]

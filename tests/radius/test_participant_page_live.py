@@ -1,18 +1,24 @@
 """A reject FreeRADIUS writes into the database (not through Django) reaches the helpdesk's open participant page,
-through the real relay command and the real ASGI stack with a session cookie."""
+through the real relay command and the real ASGI stack with a session cookie; so does a session beat closes."""
+import asyncio
 import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import connection
 
 from opsconsole.asgi import application
+from opsconsole.monitoring.live import topic_group
+from opsconsole.radius.sessions import STALE_SESSION_CAUSE
+from opsconsole.radius.tasks import close_silent_sessions
 
 from ..nodes.test_node_page_live import open_page
 from .test_accounting import account
@@ -80,6 +86,27 @@ async def test_a_reject_and_a_session_reach_the_open_participant_page(radius, pl
     assert "Idle-Timeout" in html  # a session that changed, not only a new one, reaches the page
     await page.disconnect()
     assert any("relayed 1 answers" in line for line in relay)
+
+
+@pytest.mark.asyncio
+async def test_a_session_the_beat_task_closes_reaches_the_open_pages_without_the_relay(radius, plan, helpdesk_user,
+                                                                                      settings):
+    device = await sync_to_async(register)("00:00:5e:10:2c:01", plan["vlan"])
+    silent_since = int(time.time()) - settings.RADIUS_STALE_SESSION_SECONDS - 60
+    await sync_to_async(account)(radius, "Start", "4A3B1101", "00-00-5E-10-2C-01", Event_Timestamp=str(silent_since))
+    page = await open_page(helpdesk_user, f"/ws/registration/participants/{device.participant_id}/")
+    layer = get_channel_layer()
+    dashboard = await layer.new_channel()
+    await layer.group_add(topic_group("radius"), dashboard)
+
+    assert await sync_to_async(lambda: close_silent_sessions.delay().get())() == 1
+
+    html = await page.receive_from(timeout=10)
+    assert 'id="participant-radius" hx-swap-oob="true"' in html and STALE_SESSION_CAUSE in html
+    delta = await asyncio.wait_for(layer.receive(dashboard), timeout=10)
+    assert (delta["topic"], delta["kind"], delta["data"]) == ("radius", "sessions-closed", {"count": 1})
+    await layer.group_discard(topic_group("radius"), dashboard)
+    await page.disconnect()
 
 
 @pytest.mark.asyncio

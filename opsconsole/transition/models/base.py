@@ -30,6 +30,15 @@ def normalise(instance: models.Model, *fields: str) -> None:
             pass
 
 
+def probe_target_field() -> models.CharField:
+    from ..validators import validate_ipv4_address
+
+    return models.CharField(
+        _("path MTU probe target"), max_length=32, blank=True, validators=[validate_ipv4_address],
+        help_text=_("an IPv4 address behind the tunnel: the node finds the largest packet reaching it with DF set; "
+                    "empty: not probed"))
+
+
 def mtu_field() -> models.PositiveIntegerField:
     from django.core.validators import MaxValueValidator, MinValueValidator
 

@@ -63,6 +63,9 @@ class Dns64Role(NodeRole):
     listen = models.CharField(_("listen addresses"), max_length=500, default="::",
                               validators=[ListOf(validate_address)])
     port = port_field()
+    probe_name = models.CharField(_("DNS64 probe name"), max_length=253, blank=True, validators=[validate_dns_name],
+                                  help_text=_("a name with only A records, which must come back under the NAT64 "
+                                              "prefix; empty: ipv4only.arpa (RFC 7050)"))
 
     class Meta:
         verbose_name = _("DNS64 role")

@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gateways.addressing import CeMapping, InterfaceIdFormat, MapRule, ce_mapping, map_rule
+from gateways.addressing import FOURRD_PSID_OFFSET, CeMapping, InterfaceIdFormat, MapRule, ce_mapping, map_rule
 from gateways.intent import MAX_FMR_CES
 from opsconsole.audit.trail import audited
 
@@ -15,7 +15,7 @@ from ..validators import (
     validate_ipv6_address,
     validate_ipv6_prefix,
 )
-from .base import NodeRole, mtu_field, network_or_none, normalise
+from .base import NodeRole, mtu_field, probe_target_field, network_or_none, normalise
 
 
 class MapRuleFields(models.Model):
@@ -88,6 +88,8 @@ class MapDomain(MapRuleFields):
     def clean(self) -> None:
         normalise(self, "br_address")
         rule = self.clean_rule()
+        if rule is not None and self.variant == self.Variant.FOURRD:
+            self._clean_fourrd(rule)
         if rule is None or not self.pk:
             return
         for member in self.members.filter(side=MapRole.Side.CE).select_related("node"):
@@ -96,6 +98,20 @@ class MapDomain(MapRuleFields):
             except ValueError as exc:
                 raise ValidationError(_("This rule no longer fits CE %(node)s: %(why)s")
                                       % {"node": member.node.name, "why": exc}) from None
+
+    def _clean_fourrd(self, rule: MapRule) -> None:
+        """What RFC 7600 fixes in a CE Mapping rule (R-7 and section 4.5)."""
+        if rule.psid_len and rule.psid_offset not in (FOURRD_PSID_OFFSET, 0):
+            raise ValidationError({"psid_offset": _(
+                "4rd puts the PSID after the first 4 bits of a port, or first when well-known ports are authorized: "
+                "PSID offset 4 or 0 (RFC 7600 R-7).")})
+        if rule.psid_len != rule.ea_psid_len:
+            raise ValidationError({"psid_len": _(
+                "4rd takes the PSID from the EA bits only (RFC 7600 R-7): leave the PSID length empty.")})
+        if rule.ipv6_prefix.prefixlen + rule.ea_len > 64:
+            raise ValidationError({"ea_len": _(
+                "A 4rd CE's prefix, the rule IPv6 prefix plus the EA bits, must end by /64 (RFC 7600 section 4.5), "
+                "not /%(length)s.") % {"length": rule.ipv6_prefix.prefixlen + rule.ea_len}})
 
 
 @audited()
@@ -144,6 +160,7 @@ class MapRole(NodeRole):
                               validators=[validate_interface])
     tunnel = models.CharField(_("tunnel interface"), max_length=15, default="map0", validators=[validate_interface])
     mtu = mtu_field()
+    probe_target = probe_target_field()
 
     class Meta:
         verbose_name = _("MAP / 4rd role")

@@ -2,11 +2,12 @@
 import ipaddress
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gateways.addressing import WELL_KNOWN_PREFIX, embed_ipv4
+from gateways.intent import IntentError, http_url
 from opsconsole.audit.trail import audited
 
 from ..validators import (
@@ -29,6 +30,36 @@ def refuse_non_global_with_wkp(pool6: str, ipv4: str, field: str) -> None:
     with plain_errors(field):
         embed_ipv4(pool6, network.network_address)
         embed_ipv4(pool6, network.broadcast_address)
+
+
+def validate_probe_url(value: str) -> None:
+    try:
+        http_url(value, "url")
+    except IntentError:
+        raise ValidationError(_("%(url)r is not an http:// or https:// URL of plain ASCII.") % {"url": value}) from None
+
+
+# What TAYGA 0.9 refuses at start ("Cannot use reserved address ... in ipv4-addr directive"), as `tayga --mktun`
+# shows; a dynamic pool is refused here when it overlaps one at all, where TAYGA looks at its first address only.
+TAYGA_RESERVED = [
+    (ipaddress.ip_network("127.0.0.0/8"), _("loopback")),
+    (ipaddress.ip_network("169.254.0.0/16"), _("link-local")),
+    (ipaddress.ip_network("224.0.0.0/3"), _("multicast and class E")),
+    (ipaddress.ip_network("::/8"), _("loopback, IPv4-mapped and other reserved addresses")),
+    (ipaddress.ip_network("fe80::/10"), _("link-local")),
+    (ipaddress.ip_network("ff00::/8"), _("multicast")),
+]
+
+
+def refuse_tayga_reserved(value: str, field: str, directive: str) -> None:
+    network = network_or_none(value)
+    if network is None:
+        return
+    for reserved, kind in TAYGA_RESERVED:
+        if network.version == reserved.version and network.overlaps(reserved):
+            raise ValidationError({field: _(
+                "TAYGA refuses %(value)s in %(directive)s: %(reserved)s (%(kind)s) is reserved; choose outside it."
+            ) % {"value": value, "directive": directive, "reserved": reserved, "kind": kind}})
 
 
 @audited()
@@ -64,6 +95,10 @@ class Nat64Role(NodeRole):
                                                     validators=[MinValueValidator(1), MaxValueValidator(64)])
     member_count = models.PositiveSmallIntegerField(_("load-share members"), null=True, blank=True,
                                                     validators=[MinValueValidator(1), MaxValueValidator(64)])
+    probe_url = models.URLField(_("NAT64 probe target"), max_length=500, blank=True,
+                                validators=[URLValidator(schemes=["http", "https"]), validate_probe_url],
+                                help_text=_("an IPv4-only web page the node fetches through NAT64, e.g. "
+                                            "http://198.51.100.7/; empty: not probed"))
 
     class Meta:
         verbose_name = _("NAT64 role")
@@ -91,10 +126,13 @@ class Nat64Role(NodeRole):
         if self.mode == self.Mode.STATEFUL and not self.tayga_dynamic_pool:
             raise ValidationError({"tayga_dynamic_pool": _(
                 "Stateful TAYGA needs a dynamic pool, which it NAT44s to the pool4.")})
+        self._refuse_tayga_ipv6_addr_in_a_nat64_prefix()
+        for field, directive in (("tayga_ipv4_addr", "ipv4-addr"), ("tayga_ipv6_addr", "ipv6-addr"),
+                                 ("tayga_dynamic_pool", "dynamic-pool")):
+            refuse_tayga_reserved(getattr(self, field), field, directive)
         for field in ("tayga_ipv4_addr", "tayga_dynamic_pool"):
             if getattr(self, field):
                 refuse_non_global_with_wkp(self.pool6, getattr(self, field), field)
-        self._refuse_tayga_ipv6_addr_in_a_nat64_prefix()
 
     def _refuse_tayga_ipv6_addr_in_a_nat64_prefix(self) -> None:
         """TAYGA translates every address of its prefix (and of 64:ff9b::/96) to IPv4, so it will not

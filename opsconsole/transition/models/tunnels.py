@@ -19,7 +19,8 @@ from ..validators import (
     validate_nat64_prefix,
     validate_tunnel,
 )
-from .base import NodeRole, RoleRow, mtu_field, network_or_none, normalise
+from .base import NodeRole, RoleRow, mtu_field, network_or_none, normalise, probe_target_field
+from .nat64 import refuse_tayga_reserved
 
 MAX_PLANE_ID = 2**32 - 1
 
@@ -50,6 +51,7 @@ class Sa46tRole(NodeRole):
     uplink = models.CharField(_("IPv6 uplink interface"), max_length=15, validators=[validate_interface])
     tunnel = models.CharField(_("tunnel name"), max_length=12, default="sa46t", validators=[validate_tunnel])
     mtu = mtu_field()
+    probe_target = probe_target_field()
 
     class Meta:
         verbose_name = _("SA46T role")
@@ -102,6 +104,7 @@ class DsliteRole(NodeRole):
     uplink = models.CharField(_("IPv4 uplink interface"), max_length=15, blank=True, validators=[validate_interface])
     tunnel = models.CharField(_("tunnel name"), max_length=12, default="dslite", validators=[validate_tunnel])
     mtu = mtu_field()
+    probe_target = probe_target_field()
 
     class Meta:
         verbose_name = _("DS-Lite role")
@@ -186,6 +189,7 @@ class Xlat464Role(NodeRole):
                 raise ValidationError(_("A PLAT is this node's NAT64: give the node a NAT64 role first."))
             return
         _raise_any(_required(self, _("A CLAT needs this."), "plat_prefix", "clat_prefix", "tayga_ipv4_addr", "wan"))
+        refuse_tayga_reserved(self.tayga_ipv4_addr, "tayga_ipv4_addr", "ipv4-addr")
         if network_or_none(self.clat_prefix) and network_or_none(self.clat_ipv4):
             with plain_errors("clat_prefix"):
                 clat_ipv6(self.clat_prefix, self.clat_ipv4)

@@ -93,9 +93,11 @@ class RunningAgent:
 
 
 def _toml(settings: dict[str, Any]) -> str:
-    lines = [f"{key} = {json.dumps(value)}" for key, value in settings.items() if key != "services"]
-    for name, table in settings.get("services", {}).items():
-        lines.append(f"[services.{name}]")
+    lines = [f"{key} = {json.dumps(value)}" for key, value in settings.items() if not isinstance(value, dict)]
+    tables = {f"services.{name}": table for name, table in settings.get("services", {}).items()}
+    tables |= {key: value for key, value in settings.items() if isinstance(value, dict) and key != "services"}
+    for name, table in tables.items():
+        lines.append(f"[{name}]")
         lines += [f"{key} = {json.dumps(value)}" for key, value in table.items()]
     return "\n".join(lines) + "\n"
 

@@ -53,3 +53,17 @@ def test_tls_paths_are_taken_from_the_config_directory() -> None:
         BASE / "tls/agent.pem", Path("/secure/agent.key"), BASE / "console-ca.pem", 2.5)
     plain = parse()
     assert (plain.tls_certificate, plain.tls_key, plain.console_ca_file, plain.read_timeout) == (None, None, None, 10)
+
+
+def test_stats_settings_default_to_a_debian_node_and_take_a_namespace() -> None:
+    assert parse().stats.unbound_control == ("unbound-control", "-c", "/etc/unbound/unbound.conf")
+    assert parse().stats.run_in == () and parse().stats.tayga_dynamic_map is None
+    stats = parse(stats={"run_in": "ip netns exec gw", "unbound_control": "unbound-control -c '/srv/u b.conf'",
+                         "tayga_dynamic_map": "/srv/tayga/dynamic.map", "timeout": 1, "deadline": 5}).stats
+    assert stats.run_in == ("ip", "netns", "exec", "gw")
+    assert stats.unbound_control == ("unbound-control", "-c", "/srv/u b.conf")
+    assert (str(stats.tayga_dynamic_map), stats.timeout, stats.deadline) == ("/srv/tayga/dynamic.map", 1, 5)
+    for table, message in (({"run_inside": "x"}, "stats has unknown keys: run_inside"),
+                           ({"timeout": 0}, "timeout must be positive")):
+        with pytest.raises(AgentConfigError, match=message):
+            parse(stats=table)
