@@ -3,6 +3,7 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from opsconsole.nodes.models import GatewayNode
 from opsconsole.support.models import Status, TroubleReport
 from opsconsole.transition.models import Dns64Role
 
@@ -21,6 +22,12 @@ class NameForm(forms.Form):
         except DiagnosticError:
             raise forms.ValidationError(_("“%(value)s” is not a DNS name, e.g. www.example.com."),
                                         params={"value": typed}) from None
+
+
+class PmtuForm(forms.Form):
+    node = forms.ModelChoiceField(label=_("From node"), queryset=GatewayNode.objects.order_by("name"))
+    destination = forms.GenericIPAddressField(label=_("Destination address"),
+                                              widget=forms.TextInput(attrs={"placeholder": "192.0.2.10"}))
 
 
 class EventDomainForm(forms.ModelForm):

@@ -18,6 +18,7 @@ class DiagnosticResult(models.Model):
         AAAA = "aaaa", _("AAAA answers (RFC 4074)")
         LAME = "lame", _("lame delegation")
         DNS64 = "dns64", _("DNS64 synthesis")
+        PMTU = "pmtu", _("path MTU")
 
     kind = models.CharField(_("check"), max_length=8, choices=Kind.choices)
     subject = models.CharField(_("checked"), max_length=255)

@@ -15,7 +15,7 @@ from opsconsole.nodes.intents import build_intent
 
 from . import runs
 from .attaching import AlreadyAttached, attach_result
-from .forms import AttachForm, EventDomainForm, NameForm, OverrideForm
+from .forms import AttachForm, EventDomainForm, NameForm, OverrideForm, PmtuForm
 from .models import DiagnosticResult, EventDomain, ReverseDnsService
 
 PAGE_SIZE = 50
@@ -24,6 +24,7 @@ PAGE_SIZE = 50
 def _index(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
     page = Paginator(DiagnosticResult.objects.all(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"aaaa_form": NameForm(prefix="aaaa"), "dns64_form": NameForm(prefix="dns64"), "page": page,
+               "pmtu_form": PmtuForm(prefix="pmtu"), "pmtu_url": reverse("diagnostics:run_pmtu"),
                "lame_url": reverse("diagnostics:run_lame"), "dns64_url": reverse("diagnostics:run_dns64"),
                "domains": EventDomain.objects.all(), **forms}
     return render(request, "diagnostics/index.html", context, status=status)
@@ -71,6 +72,15 @@ def _result_page(request: HttpRequest, found: DiagnosticResult, status: int = 20
     context = {"result": found, "override_form": override_form, "attach_form": AttachForm(),
                "attached": found.attached_to.all(), **forms}
     return render(request, "diagnostics/result.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def run_pmtu(request: HttpRequest) -> HttpResponse:
+    form = PmtuForm(request.POST, prefix="pmtu")
+    if not form.is_valid():
+        return _index(request, 400, pmtu_form=form)
+    return redirect(runs.run_pmtu_check(form.cleaned_data["node"], form.cleaned_data["destination"], request.user))
 
 
 @staff_required
