@@ -30,3 +30,8 @@ def verdict(largest: int | None, found: list[dict]) -> str:
     """The whole check's verdict: the worst of its tunnels'."""
     verdicts = {tunnel_verdict(largest, tunnel["mtu"]) for tunnel in found}
     return next((v for v in ("unreachable", "black-hole") if v in verdicts), "fits")
+
+
+def vanished_silently(largest: int | None, high: int, learned: int | None) -> bool:
+    """Larger probes than the largest that passed got lost, and no ICMP "too big" error told the node why."""
+    return largest is not None and largest < high and learned is None

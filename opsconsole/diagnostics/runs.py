@@ -112,14 +112,16 @@ def run_pmtu_check(node: GatewayNode, destination: str, user) -> DiagnosticResul
         found = pmtu.tunnels(intent, render_intent(intent))
         if not found:
             raise DiagnosticError("This node has no tunnel (SA46T, MAP or DS-Lite role) to probe through.")
-        reply = probe_pmtu(node, destination, high=max(tunnel["mtu"] for tunnel in found))
+        high = max(tunnel["mtu"] for tunnel in found)
+        reply = probe_pmtu(node, destination, high=high)
     except (DiagnosticError, IntentError, ProbeFailed) as error:
         return could_not_check(DiagnosticResult.Kind.PMTU, subject, error, user)
-    largest = reply["largest"]
+    largest, learned = reply["largest"], reply.get("learned_mtu")
     for tunnel in found:
         tunnel["verdict"] = pmtu.tunnel_verdict(largest, tunnel["mtu"])
     verdict = pmtu.verdict(largest, found)
-    details = {"node": node.name, "destination": destination, "largest": largest, "tunnels": found}
+    details = {"node": node.name, "destination": destination, "largest": largest, "learned_mtu": learned,
+               "silent": pmtu.vanished_silently(largest, high, learned), "tunnels": found}
     return store(DiagnosticResult.Kind.PMTU, subject, verdict, verdict == "fits", details, user)
 
 

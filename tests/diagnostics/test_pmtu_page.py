@@ -30,3 +30,10 @@ def test_verdicts():
     assert pmtu.verdict(1400, tunnels) == "black-hole"
     assert pmtu.verdict(None, tunnels) == "unreachable"
     assert pmtu.tunnel_verdict(1400, 1400) == "fits"
+
+
+def test_probes_vanish_silently_only_when_no_icmp_error_taught_the_node():
+    assert pmtu.vanished_silently(1300, 1400, None)
+    assert not pmtu.vanished_silently(1300, 1400, 1300)
+    assert not pmtu.vanished_silently(1400, 1400, None)
+    assert not pmtu.vanished_silently(None, 1400, None)

@@ -1,6 +1,7 @@
 """The path-MTU diagnostic through the console's pages against a real agent in namespaces: a link behind the far
 end of the node's SA46T tunnel is narrowed below the tunnel's MTU and the result says black hole, with the MSS
-clamp in force; widened, the same probe fits. (Namespaces as in test_tunnel_pmtu.)"""
+clamp in force; widened, the same probe fits; with the far end's ICMP errors dropped, the large probes vanish
+silently and the result says so. (Namespaces as in test_tunnel_pmtu.)"""
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from opsconsole.diagnostics.models import DiagnosticResult
 from opsconsole.nodes.models import GatewayNode
 from opsconsole.transition.models import Sa46tRole
-from tests.e2e.netns import ip, namespaces
+from tests.e2e.netns import in_namespace, ip, namespaces
 from tests.e2e.stack import NodeAgent
 from tests.e2e.test_tunnel_pmtu import NARROW_MTU, SA46T_PREFIX, TARGET, build
 from tests.ports import free_port
@@ -44,7 +45,8 @@ def test_a_path_narrower_than_the_tunnel_is_a_suspected_black_hole(db, noc_clien
         try:
             narrow = probe(noc_client, gateway, TARGET)
             assert (narrow.kind, narrow.verdict, narrow.ok) == ("pmtu", "black-hole", False)
-            assert narrow.details["largest"] == NARROW_MTU
+            assert (narrow.details["largest"], narrow.details["learned_mtu"]) == (NARROW_MTU, NARROW_MTU)
+            assert narrow.details["silent"] is False
             assert narrow.details["tunnels"] == [{"role": "sa46t", "tunnel": "sa46t", "mtu": TUNNEL_MTU,
                                                   "mss": TUNNEL_MTU - 40, "verdict": "black-hole"}]
             page = noc_client.get(narrow.get_absolute_url()).content.decode()
@@ -59,6 +61,18 @@ def test_a_path_narrower_than_the_tunnel_is_a_suspected_black_hole(db, noc_clien
 
             nobody = probe(noc_client, gateway, "10.2.0.99")
             assert (nobody.verdict, nobody.details["largest"]) == ("unreachable", None)
+
+            # Narrowed again, and the far end's "too big" errors dropped: the probes above 1300 just vanish.
+            for namespace, device in ((far, "srv0"), (target, "eth0")):
+                ip("-n", namespace, "link", "set", device, "mtu", str(NARROW_MTU))
+            ip("-n", node, "route", "flush", "cache")
+            dropped = in_namespace(far, "nft", "add table inet d2pm; add chain inet d2pm out { type filter hook "
+                                   "output priority 0; }; add rule inet d2pm out icmp type destination-unreachable drop")
+            assert dropped.returncode == 0, dropped.stderr
+            silent = probe(noc_client, gateway, TARGET)
+            assert (silent.verdict, silent.details["largest"], silent.details["silent"]) == ("black-hole", NARROW_MTU,
+                                                                                              True)
+            assert "vanished without an ICMP error" in noc_client.get(silent.get_absolute_url()).content.decode()
         finally:
             agent.stop()
     agent_gone = probe(noc_client, gateway, TARGET)
