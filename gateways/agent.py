@@ -32,7 +32,7 @@ from gateways.apply import RunningState, StaleRevision, apply_intent, load_runni
 from gateways.node_secrets import SecretsUnavailable, install_secrets
 from gateways.intent import IntentError, content_hash, validate_intent
 from gateways.neighbours import read_neighbours
-from gateways.probes import path_mtu, run_probes
+from gateways.probes import learned_mtu, path_mtu, run_probes
 from gateways.stats import gather, run_bounded
 from gateways.signing import (
     SignatureError,
@@ -145,7 +145,8 @@ class GatewayAgent:
         return asdict(outcome)
 
     def probe_pmtu(self, body: bytes, peer: str) -> dict[str, Any]:
-        """One path-MTU probe on demand: {"destination": IP, "high": largest size to try (default 1500)}."""
+        """One path-MTU probe on demand: {"destination": IP, "high": largest size to try (default 1500)}; the reply
+        also says what path MTU the kernel learned from ICMP errors, if any."""
         try:
             request = json.loads(body)
             destination = str(ipaddress.ip_address(request["destination"]))
@@ -154,7 +155,9 @@ class GatewayAgent:
             raise self.refuse(400, 'body is not JSON of the form {"destination": "IP address"}', peer) from None
         if isinstance(high, bool) or not isinstance(high, int) or not 1280 <= high <= 9000:
             raise self.refuse(400, "high must be a whole number from 1280 to 9000", peer)
-        return {"status": "ok", "destination": destination, "largest": path_mtu(self.config.stats, destination, high)}
+        largest = path_mtu(self.config.stats, destination, high)
+        return {"status": "ok", "destination": destination, "largest": largest,
+                "learned_mtu": learned_mtu(self.config.stats, destination)}
 
     def observations(self) -> dict[str, Any]:
         """The daemons' statistics and the probes' results for a heartbeat, bounded in time together."""

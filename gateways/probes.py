@@ -16,6 +16,7 @@ from gateways.addressing.rfc6052 import embed_ipv4, extract_ipv4
 from gateways.agentconfig import StatsSettings
 from gateways.stats import CollectorError, run, run_bounded
 
+LEARNED_MTU = re.compile(r"expires -?\d+sec mtu (\d+)")
 DIG_QUERY_TIME = re.compile(r"^;; Query time: (\d+) msec", re.MULTILINE)
 # IPv4 and ICMP echo headers, or IPv6 and ICMPv6 echo headers: what ping adds to its payload.
 ECHO_OVERHEAD = {4: 28, 6: 48}
@@ -127,6 +128,16 @@ def path_mtu(settings: StatsSettings, destination: str, high: int = 1500) -> int
     """The largest packet to DESTINATION that passes with DF set."""
     version = ipaddress.ip_address(destination).version
     return largest_passing(lambda size: passes(settings, destination, size), SMALLEST_PACKET[version], high)
+
+
+def learned_mtu(settings: StatsSettings, destination: str) -> int | None:
+    """The path MTU the kernel learned towards DESTINATION from an ICMP "too big" error; None if none came (or the
+    route cannot be read): a probe that stopped short with nothing learned lost its large packets silently."""
+    try:
+        found = LEARNED_MTU.search(run(settings, ["ip", "route", "get", destination]))
+    except CollectorError:
+        return None
+    return int(found.group(1)) if found else None
 
 
 def probe_tunnel(settings: StatsSettings, role: dict) -> dict[str, float]:

@@ -18,6 +18,7 @@ class DiagnosticResult(models.Model):
         AAAA = "aaaa", _("AAAA answers (RFC 4074)")
         LAME = "lame", _("lame delegation")
         DNS64 = "dns64", _("DNS64 synthesis")
+        PMTU = "pmtu", _("path MTU")
 
     kind = models.CharField(_("check"), max_length=8, choices=Kind.choices)
     subject = models.CharField(_("checked"), max_length=255)
@@ -110,3 +111,28 @@ class ReverseDnsService(models.Model):
             return
         if not words(self.listen):
             raise ValidationError({"listen": _("Give at least one listen address.")})
+
+
+@audited()
+class AttachedResult(models.Model):
+    """Where a person attached a result: one trouble report, or the timeline (no report). Each place takes it once."""
+
+    result = models.ForeignKey(DiagnosticResult, on_delete=models.CASCADE, related_name="attached_to",
+                               verbose_name=_("result"))
+    report = models.ForeignKey("support.TroubleReport", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+", verbose_name=_("trouble report"))
+    by = models.CharField(_("attached by"), max_length=150)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("attached result")
+        constraints = [
+            models.UniqueConstraint(fields=["result", "report"], name="diagnostics_result_attached_once_per_report"),
+            models.UniqueConstraint(fields=["result"], condition=models.Q(report__isnull=True),
+                                    name="diagnostics_result_attached_once_to_timeline"),
+        ]
+
+    def __str__(self) -> str:
+        place = f"trouble report {self.report_id}" if self.report_id else "the timeline"
+        return f"diagnostic result {self.result_id} attached to {place}"

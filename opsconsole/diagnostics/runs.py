@@ -11,7 +11,13 @@ from opsconsole.transition.validators import plain_errors, words
 
 from gateways.addressing import AddressingError
 from gateways.addressing.rfc6052 import embed_ipv4
+from gateways.intent import IntentError
+from gateways.render import render_intent
+from opsconsole.nodes.agent_client import ProbeFailed, probe_pmtu
+from opsconsole.nodes.intents import build_intent
+from opsconsole.nodes.models import GatewayNode
 
+from . import pmtu
 from .dns64check import ask_node, expected_aaaa, resolver_addresses, unexpected
 from .dnswire import DiagnosticError, parse_name
 from .lame import check_delegation
@@ -95,6 +101,28 @@ def run_dns64_check(typed_name: str, user) -> DiagnosticResult:
     details = {"zone": report.zone, "authoritative": report.verdict, "aaaa": report.aaaa, "a": report.a,
                "nodes": [asdict(answer) for answer in answers]}
     return store(DiagnosticResult.Kind.DNS64, subject, "matches" if matches else "mismatch", matches, details, user)
+
+
+def run_pmtu_check(node: GatewayNode, destination: str, user) -> DiagnosticResult:
+    """Asks the node's agent for the largest packet to DESTINATION that passes with DF set, and compares it with
+    what each of the node's tunnels is configured to carry."""
+    subject = f"{node.name} → {destination}"
+    try:
+        intent = build_intent(node)
+        found = pmtu.tunnels(intent, render_intent(intent))
+        if not found:
+            raise DiagnosticError("This node has no tunnel (SA46T, MAP or DS-Lite role) to probe through.")
+        high = max(tunnel["mtu"] for tunnel in found)
+        reply = probe_pmtu(node, destination, high=high)
+    except (DiagnosticError, IntentError, ProbeFailed) as error:
+        return could_not_check(DiagnosticResult.Kind.PMTU, subject, error, user)
+    largest, learned = reply["largest"], reply.get("learned_mtu")
+    for tunnel in found:
+        tunnel["verdict"] = pmtu.tunnel_verdict(largest, tunnel["mtu"])
+    verdict = pmtu.verdict(largest, found)
+    details = {"node": node.name, "destination": destination, "largest": largest, "learned_mtu": learned,
+               "silent": pmtu.vanished_silently(largest, high, learned), "tunnels": found}
+    return store(DiagnosticResult.Kind.PMTU, subject, verdict, verdict == "fits", details, user)
 
 
 def add_overrides(result: DiagnosticResult, roles: list[Dns64Role]) -> list[Dns64Override]:

@@ -21,4 +21,7 @@ VERDICTS = {
     "not-delegated": _("not delegated as a zone of its own"),
     "matches": _("every DNS64 node answers as expected"),
     "mismatch": _("a DNS64 node answers otherwise"),
+    "fits": _("packets as large as each tunnel's MTU pass"),
+    "black-hole": _("suspected black hole: the path MTU is below a tunnel's MTU"),
+    "unreachable": _("no probe reached the destination"),
 }

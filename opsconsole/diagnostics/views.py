@@ -1,9 +1,11 @@
-"""The diagnostics pages (NOC and helpdesk): run a DNS check, read its stored result, apply the workaround."""
+"""The diagnostics pages (NOC and helpdesk): run a DNS check, read its stored result, apply the workaround, attach
+the result to a trouble report or the timeline."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gateways.intent import IntentError
@@ -12,7 +14,8 @@ from opsconsole.accounts.access import noc_required, staff_required
 from opsconsole.nodes.intents import build_intent
 
 from . import runs
-from .forms import EventDomainForm, NameForm, OverrideForm
+from .attaching import AlreadyAttached, attach_result
+from .forms import AttachForm, EventDomainForm, NameForm, OverrideForm, PmtuForm
 from .models import DiagnosticResult, EventDomain, ReverseDnsService
 
 PAGE_SIZE = 50
@@ -21,6 +24,7 @@ PAGE_SIZE = 50
 def _index(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
     page = Paginator(DiagnosticResult.objects.all(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"aaaa_form": NameForm(prefix="aaaa"), "dns64_form": NameForm(prefix="dns64"), "page": page,
+               "pmtu_form": PmtuForm(prefix="pmtu"), "pmtu_url": reverse("diagnostics:run_pmtu"),
                "lame_url": reverse("diagnostics:run_lame"), "dns64_url": reverse("diagnostics:run_dns64"),
                "domains": EventDomain.objects.all(), **forms}
     return render(request, "diagnostics/index.html", context, status=status)
@@ -61,13 +65,27 @@ def run_lame(request: HttpRequest) -> HttpResponse:
     return redirect(results[0]) if len(results) == 1 else redirect("diagnostics:index")
 
 
-@staff_required
-def result(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(DiagnosticResult, pk=pk)
+def _result_page(request: HttpRequest, found: DiagnosticResult, status: int = 200, **forms) -> HttpResponse:
     override_form = None
     if found.kind == DiagnosticResult.Kind.AAAA and found.details.get("workaround") and request.user.is_noc:
         override_form = OverrideForm(name=found.subject)
-    return render(request, "diagnostics/result.html", {"result": found, "override_form": override_form})
+    context = {"result": found, "override_form": override_form, "attach_form": AttachForm(),
+               "attached": found.attached_to.all(), **forms}
+    return render(request, "diagnostics/result.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def run_pmtu(request: HttpRequest) -> HttpResponse:
+    form = PmtuForm(request.POST, prefix="pmtu")
+    if not form.is_valid():
+        return _index(request, 400, pmtu_form=form)
+    return redirect(runs.run_pmtu_check(form.cleaned_data["node"], form.cleaned_data["destination"], request.user))
+
+
+@staff_required
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    return _result_page(request, get_object_or_404(DiagnosticResult, pk=pk))
 
 
 @noc_required
@@ -76,12 +94,28 @@ def add_override(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(DiagnosticResult, pk=pk, kind=DiagnosticResult.Kind.AAAA)
     form = OverrideForm(request.POST, name=found.subject)
     if not found.details.get("workaround") or not form.is_valid():
-        return render(request, "diagnostics/result.html", {"result": found, "override_form": form}, status=400)
+        return _result_page(request, found, 400, override_form=form)
     try:
         runs.add_overrides(found, list(form.cleaned_data["roles"]))
     except ValidationError as error:
         form.add_error(None, error)
-        return render(request, "diagnostics/result.html", {"result": found, "override_form": form}, status=400)
+        return _result_page(request, found, 400, override_form=form)
+    return redirect(found)
+
+
+@staff_required
+@require_POST
+def attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one-click attach of a result to an open trouble report or to the timeline."""
+    found = get_object_or_404(DiagnosticResult, pk=pk)
+    form = AttachForm(request.POST)
+    if not form.is_valid():
+        return _result_page(request, found, 400, attach_form=form)
+    try:
+        attach_result(found, form.place(), request.user, request.build_absolute_uri(found.get_absolute_url()))
+    except AlreadyAttached:
+        form.add_error("target", _("This result is already attached there."))
+        return _result_page(request, found, 409, attach_form=form)
     return redirect(found)
 
 

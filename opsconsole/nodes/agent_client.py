@@ -106,7 +106,7 @@ PROBE_SECONDS = 60  # a binary search of a dozen pings, each waiting up to its t
 
 def probe_pmtu(node: GatewayNode, destination: str, high: int = 1500) -> dict:
     """Ask the node's agent for the largest packet to DESTINATION that passes with DF set, signed like a push:
-    {"status": "ok", "destination": ..., "largest": bytes or None}."""
+    {"status": "ok", "destination": ..., "largest": bytes or None, "learned_mtu": bytes or None}."""
     path = "/v1/probe/pmtu"
     body = json.dumps({"destination": destination, "high": high}).encode()
     try:

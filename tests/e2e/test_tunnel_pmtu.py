@@ -83,7 +83,8 @@ def test_the_probe_finds_the_narrow_link_behind_the_tunnel(tmp_path: Path):
             toml.write(f'\n[stats]\nrun_in = "ip netns exec {node}"\n')
         agent.start()
         try:
-            assert probe_pmtu(gateway, TARGET) == {"status": "ok", "destination": TARGET, "largest": NARROW_MTU}
+            assert probe_pmtu(gateway, TARGET) == {"status": "ok", "destination": TARGET, "largest": NARROW_MTU,
+                                                  "learned_mtu": NARROW_MTU}
             assert probe_pmtu(gateway, "10.2.0.99")["largest"] is None  # nobody answers there
         finally:
             agent.stop()
