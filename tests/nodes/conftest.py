@@ -46,7 +46,8 @@ class SandboxAgent:
                 [sys.executable, "-m", "gateways.agent", "--config", str(self.directory / "agent.toml")],
                 cwd=REPOSITORY, env=self.environment, stdout=log, stderr=log,
             )
-        deadline = time.monotonic() + 10
+        # Generous: on a loaded machine the interpreter alone can take seconds to import the agent.
+        deadline = time.monotonic() + 45
         while not re.search(r"listening on", self.log[offset:]):
             assert self.process.poll() is None, f"agent exited:\n{self.log}"
             assert time.monotonic() < deadline, f"agent did not start:\n{self.log}"
