@@ -1,6 +1,7 @@
 """What every API resource shares: the pages' role rules, a participant's own things only, and the models' own
 validation, so the API refuses exactly what the pages refuse, in the same words, and the trail records who did it."""
 import copy
+import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.exceptions import ValidationError as ModelValidationError
@@ -119,7 +120,20 @@ def plain_errors(error: ModelValidationError, names: dict[str, str]) -> dict[str
     return errors
 
 
-class ModelCleanSerializer(serializers.ModelSerializer):
+class UtcDateTimeField(serializers.DateTimeField):
+    """Times in UTC: the console's zone gives dates before its standard time an offset in seconds (+09:18:59),
+    which RFC 3339 has no room for."""
+
+    def default_timezone(self):
+        return datetime.timezone.utc
+
+
+class ApiSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.DateTimeField: UtcDateTimeField}
+
+
+class ModelCleanSerializer(ApiSerializer):
     """Validated by the model's full_clean (DESIGN decision 9). The serializer checks only JSON types; ranges,
     uniqueness and every cross-field rule are the model's, with its messages."""
 

@@ -17,7 +17,7 @@ from opsconsole.nodes.revisions import new_revision
 from opsconsole.nodes.tasks import push_node_revision
 from opsconsole.transition.forms import ROLE_KINDS, RoleKind
 
-from .base import NOC, Conflict, ModelCleanSerializer, ModelViewSet, ReadOnlyViewSet, filter_set
+from .base import ApiSerializer, NOC, Conflict, ModelCleanSerializer, ModelViewSet, ReadOnlyViewSet, filter_set
 
 
 def node_by_name(**options) -> serializers.SlugRelatedField:
@@ -26,8 +26,8 @@ def node_by_name(**options) -> serializers.SlugRelatedField:
 
 class NodeSerializer(ModelCleanSerializer):
     state = serializers.ChoiceField(choices=NodeState.choices, read_only=True)
-    desired_revision = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    applied_revision = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    desired_revision = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    applied_revision = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     running_hash = serializers.CharField(read_only=True)
 
     class Meta:
@@ -85,7 +85,7 @@ class NodeViewSet(ModelViewSet):
         return Response({"revision": revision.number}, status=status.HTTP_201_CREATED)
 
 
-class RevisionSerializer(serializers.ModelSerializer):
+class RevisionSerializer(ApiSerializer):
     node = serializers.SlugRelatedField(slug_field="name", read_only=True)
 
     class Meta:
@@ -99,7 +99,7 @@ class RevisionViewSet(ReadOnlyViewSet):
     filterset_class = filter_set(ConfigRevision, "number", node="node__name")
 
 
-class PushSerializer(serializers.ModelSerializer):
+class PushSerializer(ApiSerializer):
     node = serializers.SlugRelatedField(slug_field="name", read_only=True)
     revision = serializers.SlugRelatedField(slug_field="number", read_only=True)
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from opsconsole.certificates.models import IssuedCertificate, Kind, RevocationReason
 from opsconsole.radius.models import NAS_SECRET_NEEDED, Nas, RadAcct, validate_shared_secret
 
-from .base import EVERYONE, NOC, ModelCleanSerializer, ModelViewSet, ReadOnlyViewSet, filter_set
+from .base import ApiSerializer, EVERYONE, NOC, ModelCleanSerializer, ModelViewSet, ReadOnlyViewSet, filter_set
 
 
 class NasSerializer(ModelCleanSerializer):
@@ -36,7 +36,7 @@ class NasViewSet(ModelViewSet):
     read_roles = write_roles = NOC  # the NAS inventory lives in the admin, which is the NOC's
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(ApiSerializer):
     id = serializers.IntegerField(source="radacctid", read_only=True)
     nas_address = serializers.CharField(source="nasipaddress", read_only=True)
     mac = serializers.CharField(source="callingstationid", read_only=True)
@@ -76,7 +76,7 @@ class SessionViewSet(ReadOnlyViewSet):
         return queryset.filter(callingstationid__in=participant.devices.values("mac"))
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(ApiSerializer):
     class Meta:
         model = IssuedCertificate
         fields = ["id", "kind", "serial", "subject", "participant", "device", "device_mac", "certificate",

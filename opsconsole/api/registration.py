@@ -59,7 +59,7 @@ class ParticipantViewSet(ModelViewSet):
 class DeviceSerializer(ModelCleanSerializer):
     vlans = serializers.SlugRelatedField(slug_field="vid", many=True, queryset=registrable_vlans(), required=False,
                                          help_text=_("Empty: every VLAN whose SSIDs need a registration."))
-    registered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    registered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     state = serializers.CharField(read_only=True)
     randomised = serializers.SerializerMethodField(help_text=_("A locally administered (private) address."))
 
