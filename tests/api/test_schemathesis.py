@@ -1,6 +1,8 @@
 """schemathesis against the live schema (/api/schema/): each generated request is sent with each role's token (NOC,
 helpdesk, participant), and no answer may be a server error or differ from what the schema documents. Bounded: a
 few derandomised examples per operation, so every run sends the same requests."""
+from contextlib import contextmanager
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -25,11 +27,22 @@ from tests.registration.conftest import make_participant
 from .conftest import token_for
 
 
-def _app():
-    # As Django's test client does: the app must not close the connection that holds each test's transaction.
+@contextmanager
+def connection_kept():
+    """As Django's test client does: the app must not close the connection that holds each test's transaction."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    return get_wsgi_application()
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_connection():
+    with connection_kept():
+        yield
 
 
 # Valid data the models refuse (a VLAN id out of range, an overlapping prefix) is a documented 400, so only the
@@ -40,7 +53,8 @@ CONFIG = SchemathesisConfig.from_dict({
 })
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, ignored_auth]
-schema = schemathesis.openapi.from_wsgi("/api/schema/", _app(), config=CONFIG)
+with connection_kept():
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
 
 
 @pytest.fixture
