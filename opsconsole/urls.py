@@ -7,6 +7,8 @@ urlpatterns = [
     path("transition/", include("opsconsole.transition.urls")),
     path("nodes/", include("opsconsole.nodes.urls")),
     path("api/nodes/", include("opsconsole.nodes.api_urls")),
+    path("api/", include("opsconsole.api.urls")),
+    path("me/api-tokens/", include("opsconsole.api.token_urls")),
     path("audit/", include("opsconsole.audit.urls")),
     path("registration/", include("opsconsole.registration.urls")),
     path("portal/", include("opsconsole.registration.portal_urls")),

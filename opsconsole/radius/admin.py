@@ -3,7 +3,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Nas, RadiusService
+from .models import NAS_SECRET_NEEDED, Nas, RadiusService, validate_shared_secret
 
 
 class NasForm(forms.ModelForm):
@@ -20,9 +20,9 @@ class NasForm(forms.ModelForm):
     def clean_new_secret(self) -> str:
         secret = self.cleaned_data["new_secret"]
         if not secret and not self.instance.secret_encrypted:
-            raise forms.ValidationError(_("A new NAS needs its shared secret."))
-        if secret and (len(secret) < 8 or not secret.isascii() or not secret.isprintable()):
-            raise forms.ValidationError(_("A shared secret is at least 8 printable ASCII characters."))
+            raise forms.ValidationError(NAS_SECRET_NEEDED)
+        if secret:
+            validate_shared_secret(secret)
         return secret
 
     def save(self, commit: bool = True) -> Nas:

@@ -32,6 +32,14 @@ def normalise_nas_address(value: str) -> str:
     return str(network.network_address) if network.num_addresses == 1 else str(network)
 
 
+NAS_SECRET_NEEDED = _("A new NAS needs its shared secret.")
+
+
+def validate_shared_secret(secret: str) -> None:
+    if len(secret) < 8 or not secret.isascii() or not secret.isprintable():
+        raise ValidationError(_("A shared secret is at least 8 printable ASCII characters."))
+
+
 @audited(secret_fields=("secret_encrypted",))
 class Nas(models.Model):
     """An access point or controller that sends Access-Requests: a FreeRADIUS client."""

@@ -1,0 +1,135 @@
+"""Participants and their devices over the API: the helpdesk's desk, and a participant's own devices as in the portal."""
+from django.core.exceptions import ValidationError as ModelValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
+
+from opsconsole.accounts.models import Role, User
+from opsconsole.core.client_address import client_address
+from opsconsole.registration.mac import is_locally_administered, search_digits
+from opsconsole.registration.models import Device, Participant, PortalRegistration, Source, lock_participants
+from opsconsole.registration.models import registrable_vlans
+from opsconsole.registration.portal import rate_limited
+
+from .base import EVERYONE, STAFF, ModelCleanSerializer, ModelViewSet, filter_set, own_participant, role_of
+
+NO_PARTICIPANT = _("Your account belongs to no participant; ask the helpdesk.")
+MAC_TAKEN_FOR_PARTICIPANTS = _("This MAC address is already registered. If it is yours, ask the helpdesk.")
+
+
+class TooManyRegistrations(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = _("Too many registrations in the last hour from you or from this address; try again later or "
+                       "ask the helpdesk.")
+    default_code = "too_many_registrations"
+
+
+class ParticipantSerializer(ModelCleanSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(role=Role.PARTICIPANT),
+                                        allow_null=True, required=False)
+
+    class Meta:
+        model = Participant
+        fields = ["id", "name", "affiliation", "email", "user", "active_from", "active_until"]
+
+
+class ParticipantFilter(filter_set(Participant, "email", "affiliation")):
+    search = filters.CharFilter(method="search_text", label=_("name, e-mail, affiliation or any part of a MAC"))
+
+    def search_text(self, queryset, name, value):
+        matches = Q(search_text__contains=value.strip().lower())
+        if digits := search_digits(value):
+            matches |= Q(search_text__contains=digits)
+        return queryset.filter(matches)
+
+
+class ParticipantViewSet(ModelViewSet):
+    queryset = Participant.objects.defer("search_text")
+    serializer_class = ParticipantSerializer
+    filterset_class = ParticipantFilter
+    read_roles, write_roles = EVERYONE, STAFF
+    # As on the pages, no deleting: only the admin does, and with an open RADIUS session that still fails there.
+    http_method_names = ["get", "post", "put", "patch", "head"]
+
+    def owned_by(self, queryset, participant):
+        return queryset.filter(pk=participant.pk)
+
+
+class DeviceSerializer(ModelCleanSerializer):
+    vlans = serializers.SlugRelatedField(slug_field="vid", many=True, queryset=registrable_vlans(), required=False,
+                                         help_text=_("Empty: every VLAN whose SSIDs need a registration."))
+    registered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    state = serializers.CharField(read_only=True)
+    randomised = serializers.SerializerMethodField(help_text=_("A locally administered (private) address."))
+
+    class Meta:
+        model = Device
+        fields = ["id", "participant", "mac", "label", "os", "vlans", "source", "registered_by", "registered_at",
+                  "expires_at", "state", "randomised"]
+        read_only_fields = ["source", "registered_at"]
+        # Wider than the stored form, so a pasted address with spaces reaches the model's plain message.
+        extra_kwargs = {"mac": {"max_length": 40}}
+
+    def get_randomised(self, device: Device) -> bool:
+        return is_locally_administered(device.mac)
+
+    @property
+    def for_participant(self) -> bool:
+        return role_of(self.context["request"].user) == Role.PARTICIPANT
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "request" in self.context and self.for_participant:
+            # As in the portal: one's own devices only, and the registration lasts as the helpdesk set it.
+            for name in ("participant", "expires_at"):
+                fields[name].read_only = True
+        return fields
+
+    def prepare(self, instance: Device, extra: dict) -> None:
+        request = self.context["request"]
+        if instance.pk is None:
+            if self.for_participant:
+                instance.participant = own_participant(request)
+                if instance.participant is None:
+                    raise serializers.ValidationError({"participant": [NO_PARTICIPANT]})
+            instance.source = Source.SELF_SERVICE if self.for_participant else Source.HELPDESK
+            instance.registered_by = request.user
+        if instance.participant_id is not None:
+            # Parallel registrations of one participant take turns, so none passes the device limit.
+            lock_participants({instance.participant_id, Device.objects.filter(pk=instance.pk).values_list(
+                "participant_id", flat=True).first()})
+        # As on the pages: no VLAN ticked means every VLAN that needs a registration.
+        if not self._many.get("vlans", instance.pk is not None):
+            self._many["vlans"] = list(registrable_vlans())
+
+    def refine(self, error: ModelValidationError) -> ModelValidationError:
+        if not self.for_participant or not hasattr(error, "error_dict"):
+            return error
+        mac = error.error_dict.get("mac", [])
+        if any(item.code == "mac_taken" for item in mac):
+            error.error_dict["mac"] = [ModelValidationError(MAC_TAKEN_FOR_PARTICIPANTS, code="mac_taken")]
+        return error
+
+
+class DeviceViewSet(ModelViewSet):
+    queryset = Device.objects.select_related("participant", "registered_by").prefetch_related("vlans")
+    serializer_class = DeviceSerializer
+    filterset_class = filter_set(Device, "participant", "os", "source", mac="mac")
+    read_roles = write_roles = EVERYONE
+    rate_limited_actions = ("create",)
+
+    def owned_by(self, queryset, participant):
+        return queryset.filter(participant=participant)
+
+    def perform_create(self, serializer) -> None:
+        if role_of(self.request.user) != Role.PARTICIPANT:
+            serializer.save()
+            return
+        # The portal's limits apply to self-service through the API as well.
+        participant, address = own_participant(self.request), client_address(self.request)
+        if rate_limited(participant, address):
+            raise TooManyRegistrations()
+        serializer.save()
+        PortalRegistration.objects.create(participant=participant, source_address=address or "::")

@@ -1,0 +1,33 @@
+"""The REST API under /api/v1/ (one router line per resource), its OpenAPI schema and its browsable page.
+
+/api/nodes/<name>/... stays the agents' own API: versioning the people's API keeps the two apart for good."""
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from . import monitoring, nodes, plan, radius, registration
+
+router = SimpleRouter()
+router.register("vlans", plan.VlanViewSet)
+router.register("vlan-families", plan.VlanFamilyViewSet)
+router.register("ssids", plan.SsidViewSet)
+router.register("prefixes", plan.PrefixViewSet)
+router.register("participants", registration.ParticipantViewSet)
+router.register("devices", registration.DeviceViewSet)
+router.register("nodes", nodes.NodeViewSet)
+router.register("revisions", nodes.RevisionViewSet)
+router.register("pushes", nodes.PushViewSet)
+for slug, viewset in nodes.ROLE_RESOURCES.items():
+    router.register(f"roles/{slug}", viewset, basename=f"role-{slug}")
+router.register("nas", radius.NasViewSet)
+router.register("sessions", radius.SessionViewSet)
+router.register("certificates", radius.CertificateViewSet)
+router.register("snmp-devices", monitoring.SnmpDeviceViewSet)
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+         name="docs"),
+]

@@ -1,0 +1,118 @@
+"""Every resource under each role, as on the pages: NOC everything, helpdesk participants and devices (the rest
+read-only, NAS and SNMP not at all), a participant only their own things, nobody anonymous."""
+import pytest
+
+from opsconsole.accounts.models import Role
+
+REFUSED = {"detail": "Your role may not do this."}
+ANONYMOUS = {"detail": "Authentication credentials were not provided."}
+
+# url -> the status each role gets for a list: (NOC, helpdesk, participant)
+LISTS = {
+    "/api/v1/vlans/": (200, 200, 403),
+    "/api/v1/vlan-families/": (200, 200, 403),
+    "/api/v1/ssids/": (200, 200, 403),
+    "/api/v1/prefixes/": (200, 200, 403),
+    "/api/v1/participants/": (200, 200, 200),
+    "/api/v1/devices/": (200, 200, 200),
+    "/api/v1/nodes/": (200, 200, 403),
+    "/api/v1/revisions/": (200, 200, 403),
+    "/api/v1/pushes/": (200, 200, 403),
+    "/api/v1/roles/nat64/": (200, 200, 403),
+    "/api/v1/roles/route/": (200, 200, 403),
+    "/api/v1/nas/": (200, 403, 403),
+    "/api/v1/sessions/": (200, 200, 200),
+    "/api/v1/certificates/": (200, 200, 200),
+    "/api/v1/snmp-devices/": (200, 403, 403),
+}
+ROLE_USERS = {Role.NOC: "noc_user", Role.HELPDESK: "helpdesk_user", Role.PARTICIPANT: "participant_user"}
+
+
+@pytest.mark.parametrize("url", LISTS)
+@pytest.mark.parametrize("position, role", list(enumerate(ROLE_USERS)))
+def test_each_list_under_each_role(request, api, world, url, position, role):
+    response = api(request.getfixturevalue(ROLE_USERS[role])).get(url)
+
+    assert response.status_code == LISTS[url][position], response.content
+    if response.status_code == 403:
+        assert response.json() == REFUSED
+    else:
+        body = response.json()
+        assert set(body) == {"count", "next", "previous", "results"} and body["count"] == len(body["results"])
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_anonymous_gets_nothing(api, world, url):
+    response = api(None).get(url)
+
+    assert response.status_code == 401 and response.json() == ANONYMOUS
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_a_participant_lists_only_their_own_things(participant_api, world):
+    own = {name: world[f"participant_{name}"] for name in ("device", "certificate", "session")}
+
+    for url, thing in (("devices", own["device"]), ("certificates", own["certificate"]), ("sessions", own["session"])):
+        body = participant_api.get(f"/api/v1/{url}/").json()
+        assert [row["id"] for row in body["results"]] == [thing.pk], url
+    participants = participant_api.get("/api/v1/participants/").json()["results"]
+    assert [row["name"] for row in participants] == ["Carol Example"]
+
+
+@pytest.mark.parametrize("path, model", [
+    ("devices/{other_device.pk}/", "Device"), ("certificates/{other_certificate.pk}/", "IssuedCertificate"),
+    ("sessions/{other_session.pk}/", "RadAcct"), ("participants/{other.pk}/", "Participant")])
+def test_another_participants_things_are_not_found(participant_api, world, path, model):
+    response = participant_api.get("/api/v1/" + path.format(**world))
+
+    assert response.status_code == 404 and response.json() == {"detail": f"No {model} matches the given query."}
+
+
+def test_a_participant_cannot_change_or_remove_another_participants_device(participant_api, world):
+    url = f"/api/v1/devices/{world['other_device'].pk}/"
+
+    assert participant_api("patch", url, {"label": "mine now"}).status_code == 404
+    assert participant_api("delete", url).status_code == 404
+    world["other_device"].refresh_from_db()
+    assert world["other_device"].label == "other laptop"
+
+
+def test_staff_see_everyones_devices(helpdesk_api, world):
+    body = helpdesk_api.get("/api/v1/devices/").json()
+
+    assert {row["mac"] for row in body["results"]} == {"00:1b:63:00:00:42", "00:1b:63:00:00:43"}
+
+
+# (method, url, body) -> status for (NOC, helpdesk, participant); participants' own device is theirs to change.
+WRITES = [
+    ("post", "/api/v1/vlans/", {"vid": 41, "name": "camp-41"}, (201, 403, 403)),
+    ("patch", "/api/v1/vlans/40/", {"purpose": "renamed"}, (200, 403, 403)),
+    ("delete", "/api/v1/ssids/{ssid}/", None, (204, 403, 403)),
+    ("post", "/api/v1/participants/", {"name": "Erin", "active_until": "2030-01-01T00:00:00Z"}, (201, 201, 403)),
+    ("patch", "/api/v1/participants/{other.pk}/", {"affiliation": "KEIO"}, (200, 200, 403)),
+    ("patch", "/api/v1/devices/{participant_device.pk}/", {"label": "phone"}, (200, 200, 200)),
+    ("delete", "/api/v1/devices/{participant_device.pk}/", None, (204, 204, 204)),
+    ("post", "/api/v1/nodes/", {"name": "nat64-b", "agent_url": "http://[2001:db8::2]:9101"}, (201, 403, 403)),
+    ("post", "/api/v1/nodes/nat64-a/push/", None, (202, 403, 403)),
+    ("post", "/api/v1/roles/nat64/", {"node": "nat64-a", "implementation": "jool", "pool6": "64:ff9b::/96"},
+     (201, 403, 403)),
+    ("patch", "/api/v1/nas/{nas.pk}/", {"coa_port": 1700}, (200, 403, 403)),
+    ("patch", "/api/v1/snmp-devices/{snmp.pk}/", {"port": 1161}, (200, 403, 403)),
+    ("post", "/api/v1/certificates/{participant_certificate.pk}/revoke/", None, (200, 200, 200)),
+]
+
+
+@pytest.mark.parametrize("method, url, body, statuses", WRITES, ids=[f"{m} {u}" for m, u, _b, _s in WRITES])
+@pytest.mark.parametrize("position, role", list(enumerate(ROLE_USERS)))
+def test_each_change_under_each_role(request, api, world, method, url, body, statuses, position, role):
+    world["ssid"] = world["vlan"].ssids.get().pk
+    client = api(request.getfixturevalue(ROLE_USERS[role]))
+
+    response = client(method, url.format(**world), body)
+
+    assert response.status_code == statuses[position], response.content
+    if response.status_code == 403:
+        assert response.json() == REFUSED
+    elif response.status_code in (200, 201) and body:
+        assert {key: response.json()[key] for key in body} == body
+    assert api(None)(method, url.format(**world), body).status_code == 401
