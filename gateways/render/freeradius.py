@@ -525,9 +525,12 @@ def render_freeradius(intent: dict) -> list[RenderedFile]:
 
 
 def _quoted(secret: str) -> str:
-    if not secret.isprintable() or not secret.isascii():
-        raise ValueError("a RADIUS secret is printable ASCII")
-    return '"' + secret.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # Single quotes: FreeRADIUS expands ${...} in double-quoted values, so a secret holding one would be a reference.
+    # In single quotes it reads \' as a quote but does not read \\ back as one backslash: none gets through
+    # (tests/radius/test_nas_secret_characters.py), so the NAS form refuses one.
+    if not secret.isprintable() or not secret.isascii() or "\\" in secret:
+        raise ValueError("a RADIUS secret is printable ASCII without a backslash")
+    return "'" + secret.replace("'", "\\'") + "'"
 
 
 # rlm_sql_postgresql puts the password into libpq's connection string as password='...' unescaped (and FreeRADIUS's

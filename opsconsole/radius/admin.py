@@ -23,6 +23,8 @@ class NasForm(forms.ModelForm):
             raise forms.ValidationError(_("A new NAS needs its shared secret."))
         if secret and (len(secret) < 8 or not secret.isascii() or not secret.isprintable()):
             raise forms.ValidationError(_("A shared secret is at least 8 printable ASCII characters."))
+        if "\\" in secret:
+            raise forms.ValidationError(_("A shared secret cannot hold a backslash: FreeRADIUS cannot read one."))
         return secret
 
     def save(self, commit: bool = True) -> Nas:
