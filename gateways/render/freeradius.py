@@ -53,6 +53,7 @@ REASON_EAP_NOT_OFFERED = "EAP is not offered on this SSID"
 REASON_REVOKED = "certificate revoked"
 REASON_CERTIFICATE_EXPIRED = "certificate expired"
 REASON_WIFI_PASSWORD_REFUSED = "Wi-Fi password refused"
+REASON_WIFI_PASSWORD_NOT_OFFERED = "Wi-Fi password is not offered on this SSID"
 # The files the agent writes into tls_dir (the console's opsconsole.certificates.issuing.radius_tls_files): the
 # server's key and certificate, the CA, and a c_rehash directory `ca/` holding the CA and its CRL for check_crl.
 TLS_FILES = re.compile(r"(server\.pem|server\.key|ca\.pem|ca/[0-9a-f]{8}\.r?0)")
@@ -170,11 +171,13 @@ _DEFAULT_SITE: list[Section] = [
 ]
 _INNER_TUNNEL: list[Section] = [
     # sql first: radcheck gives a Wi-Fi password's user name (p<participant>) its NT-Password for MSCHAPv2.
-    ("authorize", ["filter_username", "sql", "mschap", ("eap", ["ok = return"]), "pap"]),
+    # PEAP copies the outer request (copy_request_to_tunnel), so the SSID in Called-Station-Id is known here.
+    ("authorize", ["filter_username", "opsconsole_wifi_password_ssid", "sql", "mschap", ("eap", ["ok = return"]), "pap"]),
     ("authenticate", [("Auth-Type PAP", ["pap"]), ("Auth-Type MS-CHAP", ["mschap"]), "eap"]),
     # The outer identity of PEAP is anonymous: a refusal is stored under the inner one (p<participant>) here.
-    ("post-auth", [("Post-Auth-Type REJECT", [("update control", [f'&Tmp-String-9 := "{REASON_WIFI_PASSWORD_REFUSED}"']),
-                                              "sql", "attr_filter.access_reject"])]),
+    ("post-auth", [("Post-Auth-Type REJECT", [
+        ("if (!&control:Tmp-String-9)", [("update control", [f'&Tmp-String-9 := "{REASON_WIFI_PASSWORD_REFUSED}"'])]),
+        "sql", "attr_filter.access_reject"])]),
 ]
 
 
@@ -424,6 +427,14 @@ def _policy(intent: dict, role: dict) -> str:
         "\topsconsole_nas_serves_ssid",
         "}",
         "",
+        "# The Wi-Fi password (inner tunnel) only on an SSID whose plan entry allows it.",
+        "opsconsole_wifi_password_ssid {",
+        "\topsconsole_ssid",
+        f"\tif (\"%{{sql:SELECT COUNT(*) FROM radius_ssid WHERE essid_hex = '{ssid}' AND wifi_password = 1}}\" == 0) {{",
+        *_refuse(REASON_WIFI_PASSWORD_NOT_OFFERED, 2),
+        "\t}",
+        "}",
+        "",
         "# The SSID from Called-Station-Id (BSSID:SSID) into Called-Station-SSID and, in hex, request:Tmp-String-1.",
         "opsconsole_ssid {",
         f"\tif (&Called-Station-Id =~ /^{CALLED_STATION_PATTERN}$/i) {{",
@@ -514,9 +525,12 @@ def render_freeradius(intent: dict) -> list[RenderedFile]:
 
 
 def _quoted(secret: str) -> str:
-    if not secret.isprintable() or not secret.isascii():
-        raise ValueError("a RADIUS secret is printable ASCII")
-    return '"' + secret.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # Single quotes: FreeRADIUS expands ${...} in double-quoted values, so a secret holding one would be a reference.
+    # In single quotes it reads \' as a quote but does not read \\ back as one backslash: none gets through
+    # (tests/radius/test_nas_secret_characters.py), so the NAS form refuses one.
+    if not secret.isprintable() or not secret.isascii() or "\\" in secret:
+        raise ValueError("a RADIUS secret is printable ASCII without a backslash")
+    return "'" + secret.replace("'", "\\'") + "'"
 
 
 # rlm_sql_postgresql puts the password into libpq's connection string as password='...' unescaped (and FreeRADIUS's

@@ -37,6 +37,11 @@ def eap_tls_ssids() -> list[tuple[str, bool]]:
     return list(Ssid.objects.filter(authentication=Authentication.EAP_TLS).values_list("essid", "hidden"))
 
 
+def wifi_password_ssids() -> list[str]:
+    """The SSIDs whose plan entry takes the Wi-Fi password (PEAP-MSCHAPv2): none, and the portal offers none."""
+    return list(Ssid.objects.filter(authentication=Authentication.EAP_TLS, wifi_password=True).values_list("essid", flat=True))
+
+
 def _profile_identifier(ca: CertificateAuthority, device: Device) -> str:
     return ".".join(reversed(ca.server_name.split("."))) + f".eap-tls.device-{device.pk}"
 

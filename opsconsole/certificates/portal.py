@@ -1,4 +1,5 @@
 """The participant's certificates in the portal: get one per device, "I forgot my certificate", revoke, set-up steps."""
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -6,7 +7,7 @@ from opsconsole.registration.models import Participant
 from opsconsole.registration.portal import participant_required
 
 from .forms import CertificateRequestForm
-from .issuing import eap_tls_ssids, new_wifi_password
+from .issuing import eap_tls_ssids, new_wifi_password, wifi_password_ssids
 from .models import CertificateAuthority, IssuedCertificate, Kind, WifiPassword
 from .views import issue_response, revoke_on_request
 
@@ -20,6 +21,7 @@ def certificates(request, participant: Participant):
         "participant": participant, "rows": rows,
         "ca": CertificateAuthority.load(), "ssids": [essid for essid, _hidden in eap_tls_ssids()],
         "wifi_password": WifiPassword.objects.filter(participant=participant).first(),
+        "password_ssids": wifi_password_ssids(),
     })
 
 
@@ -41,11 +43,13 @@ def revoke(request, participant: Participant, pk: int):
 @participant_required
 @require_POST
 def wifi_password(request, participant: Participant):
-    """Shown once, on this response only; the console keeps its NT hash."""
+    """Shown once, on this response only; the console keeps its NT hash. Only where the plan takes one."""
+    ssids = wifi_password_ssids()
+    if not ssids:
+        raise Http404
     username, password = new_wifi_password(participant)
     response = render(request, "certificates/wifi_password.html", {
-        "username": username, "password": password, "ca": CertificateAuthority.load(),
-        "ssids": [essid for essid, _hidden in eap_tls_ssids()],
+        "username": username, "password": password, "ca": CertificateAuthority.load(), "ssids": ssids,
     })
     response["Cache-Control"] = "no-store"
     return response

@@ -66,7 +66,7 @@ class SsidForm(PlanForm):
 
     class Meta:
         model = Ssid
-        fields = ("essid", "hidden", "authentication", "bands", "vlan")
+        fields = ("essid", "hidden", "authentication", "wifi_password", "bands", "vlan")
 
 
 class PrefixForm(PlanForm):

@@ -207,6 +207,11 @@ class Ssid(PlanModel):
         _("bands"), default=list, validators=[validate_bands], error_messages={"blank": BANDS_NEEDED}
     )
     authentication = choice_field(Authentication, _("authentication"))
+    # PEAP-MSCHAPv2 with the participant's Wi-Fi password, beside EAP-TLS, for devices that cannot install a certificate.
+    wifi_password = models.BooleanField(
+        _("Wi-Fi password"), default=False,
+        help_text=_("Also accept the participant's Wi-Fi password (PEAP-MSCHAPv2) on this EAP SSID."),
+    )
     vlan = models.ForeignKey(Vlan, verbose_name=_("VLAN"), on_delete=models.PROTECT, related_name="ssids")
 
     class Meta:
@@ -224,6 +229,8 @@ class Ssid(PlanModel):
     def clean(self) -> None:
         if isinstance(self.bands, list) and set(self.bands) <= set(Band.values()):
             self.bands = [band for band in Band.values() if band in self.bands]
+        if self.wifi_password and self.authentication != Authentication.EAP_TLS:
+            raise ValidationError({"wifi_password": _("The Wi-Fi password is offered only on an EAP SSID.")})
 
 
 @audited()

@@ -25,7 +25,7 @@ NO_FAMILY = dict.fromkeys(FAMILY_FIELDS, "none")
 # Per list: its keys in export order, and the optional ones with their defaults.
 SHAPES: dict[str, tuple[tuple[str, ...], dict[str, object]]] = {
     "vlans": (("vid", "name", "purpose", "ipv6", "ipv4"), {"purpose": ""}),
-    "ssids": (("essid", "hidden", "authentication", "bands", "vlan"), {"hidden": False}),
+    "ssids": (("essid", "hidden", "authentication", "wifi_password", "bands", "vlan"), {"hidden": False, "wifi_password": False}),
     "prefixes": (("network", "vlan", "purpose", "description"), {"description": ""}),
 }
 
@@ -61,8 +61,10 @@ def plan_data() -> dict[str, list[dict]]:
         families = {row.family: _family_row(row) for row in vlan.families.all()}
         entry = {"vid": vlan.vid, "name": vlan.name, "purpose": vlan.purpose}
         vlans.append(entry | {family: families.get(family, _Inline(NO_FAMILY)) for family in FAMILIES})
+    # wifi_password is written only where it is on, so plans without it keep their exact text.
     ssids = [
-        {"essid": s.essid, "hidden": s.hidden, "authentication": s.authentication, "bands": _InlineList(s.bands), "vlan": s.vlan.name}
+        {"essid": s.essid, "hidden": s.hidden, "authentication": s.authentication,
+         **({"wifi_password": True} if s.wifi_password else {}), "bands": _InlineList(s.bands), "vlan": s.vlan.name}
         for s in Ssid.objects.select_related("vlan")
     ]
     prefixes = []
@@ -226,7 +228,7 @@ def check_plan(text: str) -> CheckedPlan:
                 problems.add(f"{place}.vlan", _('no VLAN named "%(name)s"') % {"name": entry["vlan"]})
         return [(row, entry.get("vlan")) for _place, row, entry in rows]
 
-    ssids = build("ssids", Ssid, ("essid", "hidden", "authentication", "bands"))
+    ssids = build("ssids", Ssid, ("essid", "hidden", "authentication", "wifi_password", "bands"))
     problems.refuse_repeats([(p, r) for p, r, _e in ssids], "essid")
     plan.ssids = resolve(ssids)
     prefixes = build("prefixes", Prefix, ("network", "purpose", "description"))
@@ -296,7 +298,8 @@ def _apply(plan: CheckedPlan) -> ImportSummary:
     current_ssids = {s.essid: s for s in Ssid.objects.all()}
     for ssid, vlan_name in plan.ssids:
         ssid.vlan = saved[vlan_name]
-        _upsert(current_ssids.get(ssid.essid), ssid, ("hidden", "authentication", "bands", "vlan_id"), summary.ssids)
+        _upsert(current_ssids.get(ssid.essid), ssid, ("hidden", "authentication", "wifi_password", "bands", "vlan_id"),
+                summary.ssids)
     current_prefixes = {p.network: p for p in Prefix.objects.all()}
     for prefix, vlan_name in plan.prefixes:
         prefix.vlan = saved[vlan_name]

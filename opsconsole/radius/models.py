@@ -38,6 +38,8 @@ NAS_SECRET_NEEDED = _("A new NAS needs its shared secret.")
 def validate_shared_secret(secret: str) -> None:
     if len(secret) < 8 or not secret.isascii() or not secret.isprintable():
         raise ValidationError(_("A shared secret is at least 8 printable ASCII characters."))
+    if "\\" in secret:
+        raise ValidationError(_("A shared secret cannot hold a backslash: FreeRADIUS cannot read one."))
 
 
 @audited(secret_fields=("secret_encrypted",))

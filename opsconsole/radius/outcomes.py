@@ -20,6 +20,7 @@ REASONS = {
     freeradius.REASON_CERTIFICATE_EXPIRED: _("certificate expired"),
     freeradius.REASON_DATABASE_UNAVAILABLE: _("RADIUS database unavailable"),
     freeradius.REASON_WIFI_PASSWORD_REFUSED: _("Wi-Fi password refused"),
+    freeradius.REASON_WIFI_PASSWORD_NOT_OFFERED: _("Wi-Fi password is not offered on this SSID"),
 }
 
 

@@ -16,7 +16,8 @@ What the views mean (FreeRADIUS's standard tables; gateways.render.freeradius.de
 - nas: the NAS inventory without secrets (FreeRADIUS's clients come from the rendered clients.conf and the node's
   secrets file, see gateways/render/freeradius.py; read_clients is off).
 Besides them, narrow views say the same by id, and why a MAC is refused: radius_device (id, MAC, expired 0/1),
-radius_device_vlan (device, VLAN), radius_ssid (with its VLAN and vid) and radius_nas_ssid (client, SSID).
+radius_device_vlan (device, VLAN), radius_ssid (with its VLAN, vid, and wifi_password 1 where the
+plan takes the Wi-Fi password) and radius_nas_ssid (client, SSID).
 
 FreeRADIUS asks one question per MAC-authentication request over the narrow views (gateways.render.freeradius.
 decision_query). On PostgreSQL it is the PL/pgSQL function opsconsole_mac_decision, which also stores the answer in
@@ -57,7 +58,8 @@ def _views(vendor: str) -> dict[str, str]:
                          f" FROM {devices}",
         "radius_device_vlan": "SELECT dv.device_id AS device_id, dv.vlan_id AS vlan_id FROM registration_device_vlans dv",
         "radius_ssid": f"SELECT s.id AS id, s.essid AS essid, {essid_hex} AS essid_hex, s.authentication AS authentication,"
-                       " s.vlan_id AS vlan_id, v.vid AS vid FROM plan_ssid s JOIN plan_vlan v ON v.id = s.vlan_id",
+                       " s.vlan_id AS vlan_id, v.vid AS vid, CASE WHEN s.wifi_password THEN 1 ELSE 0 END AS wifi_password"
+                       " FROM plan_ssid s JOIN plan_vlan v ON v.id = s.vlan_id",
         # 'nas<id>' is the FreeRADIUS client's shortname (gateways.render.freeradius.nas_key).
         "radius_nas_ssid": f"SELECT 'nas' || CAST(ns.nas_id AS TEXT) AS client, ns.ssid_id AS ssid_id,"
                            f" {essid_hex} AS essid_hex FROM radius_nas_ssids ns JOIN plan_ssid s ON s.id = ns.ssid_id",

@@ -1,8 +1,10 @@
 """The RADIUS node's rendered FreeRADIUS, with the TLS files its agent fetches from the secrets API, against the test
 database: EAP-TLS with a certificate the portal issued, refused with its reason once revoked and the node has the new
-CRL, or once expired; PEAP-MSCHAPv2 with the portal's Wi-Fi password, checked against the NT hash radcheck gives."""
+CRL, or once expired; PEAP-MSCHAPv2 with the portal's Wi-Fi password, checked against the NT hash radcheck gives,
+only on an SSID whose plan entry takes the Wi-Fi password."""
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -108,19 +110,30 @@ def test_an_expired_certificate_is_refused_with_its_reason(client, participant, 
     assert (stored.reply, stored.reason) == ("Access-Reject", "certificate expired"), radius.log[-40:]
 
 
+def portal_password(participant_client) -> tuple[str, str]:
+    page = participant_client.post("/portal/certificates/wifi-password/").content.decode()
+    username, password = re.findall(r"<dt>(?:Identity \(user name\)|Password)</dt><dd><code>([^<]+)</code>", page)
+    return username, password
+
+
+def peap_network(username: str, password: str, ca: Path) -> str:
+    return "\n".join(['key_mgmt=WPA-EAP', 'eap=PEAP', f'identity="{username}"', 'anonymous_identity="anonymous"',
+                      f'password="{password}"', 'phase2="auth=MSCHAPV2"', f'ca_cert="{ca}"',
+                      f'domain_match="{SERVER_NAME}"'])
+
+
 def test_peap_mschapv2_with_the_portal_password_accepted_and_refused_when_wrong_or_not_offered(
         client, participant_client, helpdesk_user, participant, eap_ssid, radius_node, tmp_path):
     node, token = radius_node
-    page = participant_client.post("/portal/certificates/wifi-password/").content.decode()
-    username, password = re.findall(r"<dt>(?:Identity \(user name\)|Password)</dt><dd><code>([^<]+)</code>", page)
+    eap_ssid.wifi_password = True
+    eap_ssid.save()
+    username, password = portal_password(participant_client)
     assert username == f"p{participant.pk}"
     tls = node_tls_files(client, node, token)
     (tmp_path / "ca.pem").write_text(tls["ca.pem"])
 
     def network(secret: str) -> str:
-        return "\n".join(['key_mgmt=WPA-EAP', 'eap=PEAP', f'identity="{username}"', 'anonymous_identity="anonymous"',
-                          f'password="{secret}"', 'phase2="auth=MSCHAPV2"', f'ca_cert="{tmp_path / "ca.pem"}"',
-                          f'domain_match="{SERVER_NAME}"'])
+        return peap_network(username, secret, tmp_path / "ca.pem")
 
     with running(tls) as radius:
         accepted = eapol_test(radius, SECRET, CALLED_STATION, network(password), tmp_path / "eapol.conf")
@@ -148,3 +161,24 @@ def test_peap_mschapv2_with_the_portal_password_accepted_and_refused_when_wrong_
         participant.save()
         ended = eapol_test(radius, SECRET, CALLED_STATION, network(password), tmp_path / "eapol.conf")
         assert ended.returncode != 0 and "SUCCESS" not in ended.stdout
+
+
+def test_the_portal_password_is_refused_with_its_reason_on_an_ssid_whose_plan_does_not_take_it(
+        client, participant_client, participant, eap_ssid, radius_node, tmp_path):
+    node, token = radius_node
+    eap_ssid.wifi_password = True
+    eap_ssid.save()
+    username, password = portal_password(participant_client)
+    eap_ssid.wifi_password = False  # after the portal issued it: the plan changes its mind, FreeRADIUS follows
+    eap_ssid.save()
+    tls = node_tls_files(client, node, token)
+    (tmp_path / "ca.pem").write_text(tls["ca.pem"])
+
+    with running(tls) as radius:
+        refused = eapol_test(radius, SECRET, CALLED_STATION, peap_network(username, password, tmp_path / "ca.pem"),
+                             tmp_path / "eapol.conf")
+
+    assert refused.returncode != 0 and "SUCCESS" not in refused.stdout
+    stored = RadPostAuth.objects.filter(username=username).latest("id")
+    assert (stored.reply, stored.reason, stored.ssid) == (
+        "Access-Reject", "Wi-Fi password is not offered on this SSID", eap_ssid.essid), radius.log[-40:]

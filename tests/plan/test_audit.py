@@ -38,3 +38,15 @@ def test_a_vlan_still_in_use_is_not_deleted(noc_client):
     page = response.content.decode()
     assert "VLAN 101 widecamp is still in use by" in page and "widecamp-a" in page
     assert not AuditEntry.objects.filter(action="delete").exists()
+
+
+def test_allowing_the_wifi_password_is_audited_and_shown_on_the_plan_page(noc_client):
+    ssid = Ssid.objects.get(essid="widecamp-a")
+
+    noc_client.post(f"/plan/ssids/{ssid.pk}/", {"essid": ssid.essid, "authentication": "wpa2-eap-tls",
+                                                "wifi_password": "on", "bands": ["5GHz"], "vlan": ssid.vlan_id})
+
+    entry = AuditEntry.objects.get(object_type="plan.Ssid", object_id=str(ssid.pk), action="update")
+    assert (entry.changed_fields, entry.before["wifi_password"], entry.after["wifi_password"]) == (["wifi_password"], False, True)
+    row = noc_client.get("/plan/").content.decode().split(">widecamp-a</a>")[1].split("</tr>")[0]
+    assert "+ Wi-Fi password" in row

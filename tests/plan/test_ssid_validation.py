@@ -77,3 +77,17 @@ def test_page_adds_and_deletes_an_ssid(noc_client):
 
     assert "Deleted SSID 会場ネットワーク無線." in response.content.decode()
     assert not Ssid.objects.filter(essid="会場ネットワーク無線").exists()
+
+
+def test_the_wifi_password_only_on_an_eap_ssid(noc_client):
+    refusal = ["The Wi-Fi password is offered only on an EAP SSID."]
+    assert messages_of(authentication="mac-auth", wifi_password=True)["wifi_password"] == refusal
+    Ssid(essid="fresh", bands=["5GHz"], authentication="wpa2-eap-tls", wifi_password=True,
+         vlan=Vlan.objects.get(vid=101)).full_clean()
+    ssid = Ssid.objects.get(essid="widecamp-nowep")
+
+    page = noc_client.post(f"/plan/ssids/{ssid.pk}/", {
+        "essid": ssid.essid, "authentication": "mac-auth", "wifi_password": "on", "bands": ["2.4GHz"], "vlan": ssid.vlan_id})
+
+    assert refusal[0] in page.content.decode()
+    assert not Ssid.objects.get(pk=ssid.pk).wifi_password

@@ -2,7 +2,7 @@
 import pytest
 
 from opsconsole.plan.models import Prefix, Ssid, Vlan
-from opsconsole.plan.yamlio import DEMO_PLANS, demo_plan, export_plan, import_plan
+from opsconsole.plan.yamlio import DEMO_PLANS, PlanErrors, demo_plan, export_plan, import_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,21 @@ def test_shownet_map_e_rule_prefixes():
     }
     assert mape.families.get(family="ipv4").transition == "map-e"
     assert set(Ssid.objects.values_list("essid", flat=True)) == {"5howNet FreeWiFi", "5howNet FreeWiFi-a"}
+
+
+def test_the_wifi_password_flag_round_trips_and_is_refused_on_a_mac_ssid():
+    import_plan(demo_plan("wide-camp-2011"))
+    Ssid.objects.filter(essid="widecamp-a").update(wifi_password=True)
+    exported = export_plan()
+    assert "- essid: widecamp-a\n  hidden: false\n  authentication: wpa2-eap-tls\n  wifi_password: true\n" in exported
+    assert exported.count("wifi_password") == 1
+    Ssid.objects.filter(essid="widecamp-a").update(wifi_password=False)
+
+    assert str(import_plan(exported)).startswith("VLANs: 0 created, 0 changed, 0 deleted; SSIDs: 0 created, 1 changed")
+    assert list(Ssid.objects.filter(wifi_password=True).values_list("essid", flat=True)) == ["widecamp-a"]
+    assert export_plan() == exported
+
+    mac_with_password = exported.replace("authentication: mac-auth\n", "authentication: mac-auth\n  wifi_password: true\n")
+    with pytest.raises(PlanErrors) as refused:
+        import_plan(mac_with_password)
+    assert refused.value.errors == ["ssids[3].wifi_password: The Wi-Fi password is offered only on an EAP SSID."]

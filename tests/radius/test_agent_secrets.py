@@ -30,7 +30,7 @@ def test_the_agent_writes_the_secrets_it_fetched_and_installs_the_configuration(
     assert response.status_code == 200 and response.json()["status"] == "applied", response.text
     secrets = agent.sandbox / "etc/freeradius/opsconsole-secrets.conf"
     assert stat.S_IMODE(secrets.stat().st_mode) == 0o600
-    assert f'nas{nas.pk} = "ap \\"17\\" shared secret"' in secrets.read_text()
+    assert f"nas{nas.pk} = 'ap \"17\" shared secret'" in secrets.read_text()
     clients = (agent.sandbox / "freeradius/clients.conf").read_text()
     assert f"secret = ${{opsconsole_secrets.nas{nas.pk}}}" in clients and "17\\\"" not in clients
     # The eap module's files: the server's key only there, not world-readable, and never in the intent.

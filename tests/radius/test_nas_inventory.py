@@ -55,6 +55,7 @@ def test_an_empty_new_secret_keeps_the_old_one_and_a_new_one_is_a_recorded_renew
 @pytest.mark.parametrize("fields, says", [
     ({"new_secret": ""}, "A new NAS needs its shared secret."),
     ({"new_secret": "short"}, "A shared secret is at least 8 printable ASCII characters."),
+    ({"new_secret": "back\\slash-secret"}, "A shared secret cannot hold a backslash: FreeRADIUS cannot read one."),
     ({"new_secret": SECRET, "address": "192.0.2.1/24"}, "is not an IPv4 or IPv6 address or subnet"),
 ])
 def test_a_nas_without_a_usable_secret_or_address_is_refused_plainly(noc_client, fields, says):

@@ -86,12 +86,13 @@ def test_the_intent_refuses_secrets_and_malformed_fields(change, error):
         validate_intent(intent({"radius": radius_role(**change)}, node="radius-1"))
 
 
-def test_the_secrets_file_quotes_every_secret_and_refuses_control_characters():
-    text = render_secrets({2: 'a"b\\c', 1: "plain"}, "")
+def test_the_secrets_file_quotes_every_secret_and_refuses_control_characters_and_backslashes():
+    text = render_secrets({2: "a\"b'c ${d}", 1: "plain"}, "")
 
-    assert text == 'opsconsole_secrets {\n\tdatabase_password = ""\n\tnas1 = "plain"\n\tnas2 = "a\\"b\\\\c"\n}\n'
-    with pytest.raises(ValueError):
-        render_secrets({1: "line\nbreak"}, "")
+    assert text == "opsconsole_secrets {\n\tdatabase_password = ''\n\tnas1 = 'plain'\n\tnas2 = 'a\"b\\'c ${d}'\n}\n"
+    for unusable in ("line\nbreak", "back\\slash"):
+        with pytest.raises(ValueError):
+            render_secrets({1: unusable}, "")
 
 
 def test_by_default_freeradius_listens_on_every_ipv6_and_ipv4_address():
