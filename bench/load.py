@@ -31,7 +31,7 @@ from bench.registration import (  # noqa: E402  (the repository is on the path o
 )
 
 P95_LIMIT = 0.300
-FIRST_RATE, RATE_FACTOR = 5.0, 1.4
+FIRST_RATE, RATE_FACTOR = 1.0, 1.4
 SESSIONS = 16  # of each kind: helpdesk desks and signed-in participants
 SEARCHES = ("naka", "sato", "1b:63")
 
@@ -178,7 +178,7 @@ def run(arguments: argparse.Namespace, directory: Path, cleanup: contextlib.Exit
 
     console = Console(directory / "console")
     cleanup.callback(console.stop)
-    console.env.update(DEBUG="false", LOG_LEVEL="WARNING", SECURE_COOKIES="false", SECURE_SSL_REDIRECT="false")
+    console.env.update(DEBUG="false", LOG_LEVEL="INFO", SECURE_COOKIES="false", SECURE_SSL_REDIRECT="false")
     celery_app.conf.broker_url = console.redis.url
     node = new_node("load-dhcp")
     (directory / "agent").mkdir()
