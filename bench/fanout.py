@@ -103,6 +103,7 @@ class BlackHole:
     def remove(self) -> None:
         if self.created:
             subprocess.run(["nft", "delete", "table", "inet", self.table], check=False)
+            self.created = False
 
 
 def start_agents(directory: Path, count: int, agents: list) -> None:

@@ -179,19 +179,7 @@ def main() -> None:
 
 def run(arguments: argparse.Namespace, directory: Path, cleanup: contextlib.ExitStack) -> tuple:
     """Set everything up under CLEANUP, run both measurements, return (latencies, missing, search rps, bare rps)."""
-    database = cleanup.enter_context(postgres_database())
-    (directory / "site").mkdir()
-    (directory / "site" / "regbench_settings.py").write_text(SITE_SETTINGS)
-    (directory / "site" / "regbench_urls.py").write_text(SITE_URLS)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="regbench_settings", OPSCONSOLE_VAR_DIR=str(directory), DATABASE_URL=database,
-        PYTHONPATH=os.pathsep.join(filter(None, [str(directory / "site"), os.environ.get("PYTHONPATH")])),
-        CELERY_TASK_ALWAYS_EAGER="false", SECRET_KEY=secrets.token_urlsafe(40), LOG_LEVEL="WARNING",
-    )
-    sys.path[:0] = [str(directory / "site"), str(REPOSITORY)]
-    import django
-
-    django.setup()
+    bench_site(directory, cleanup)
     from django.core.management import call_command
     from django.db import connections
 
@@ -239,6 +227,24 @@ def run(arguments: argparse.Namespace, directory: Path, cleanup: contextlib.Exit
     bare = requests_per_second(desks, ["/bench/bare/"], arguments.search_seconds)
     print(f"search page {search:.1f} req/s, bare view {bare:.1f} req/s", flush=True)
     return latencies, missing, search, bare
+
+
+def bench_site(directory: Path, cleanup: contextlib.ExitStack, prefix: str = "regbench") -> None:
+    """Django set up, for this process and the servers it starts, on a fresh PostgreSQL database (dropped by CLEANUP)
+    and the settings plus the bare view written to DIRECTORY/site."""
+    database = cleanup.enter_context(postgres_database(prefix))
+    (directory / "site").mkdir()
+    (directory / "site" / "regbench_settings.py").write_text(SITE_SETTINGS)
+    (directory / "site" / "regbench_urls.py").write_text(SITE_URLS)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="regbench_settings", OPSCONSOLE_VAR_DIR=str(directory), DATABASE_URL=database,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(directory / "site"), os.environ.get("PYTHONPATH")])),
+        CELERY_TASK_ALWAYS_EAGER="false", SECRET_KEY=secrets.token_urlsafe(40), LOG_LEVEL="WARNING",
+    )
+    sys.path[:0] = [str(directory / "site"), str(REPOSITORY)]
+    import django
+
+    django.setup()
 
 
 def start_kea(directory: Path, namespace: str, socket_path: Path):

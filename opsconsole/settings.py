@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "opsconsole.audit.middleware.AuditContextMiddleware",
     "opsconsole.accounts.error_pages.ConsoleNotFoundMiddleware",
+    "opsconsole.core.outages.OutageMiddleware",
     # Last, as django-axes requires: it turns a lockout flagged during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -50,10 +50,12 @@ def _flush(connection, actor: str) -> None:
     connection._opsconsole_dirty_nodes = None
     nodes = GatewayNode.objects.all() if pending["all"] else GatewayNode.objects.filter(pk__in=pending["ids"])
     reason = "; ".join(pending["reasons"])[:300]
-    node_ids = list(nodes.values_list("pk", flat=True))
-    GatewayNode.objects.filter(pk__in=node_ids).update(
-        rebuild_requested_at=timezone.now(), rebuild_reason=reason, rebuild_actor=actor[:150]
-    )
+    with transaction.atomic():
+        # Rows locked in one order: two requests marking the same nodes at once would otherwise deadlock.
+        node_ids = list(nodes.select_for_update().order_by("pk").values_list("pk", flat=True))
+        GatewayNode.objects.filter(pk__in=node_ids).update(
+            rebuild_requested_at=timezone.now(), rebuild_reason=reason, rebuild_actor=actor[:150]
+        )
     for node_id in node_ids:
         rebuild_node_revision.delay(node_id)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .importer import MAX_BYTES, TOO_LARGE, decode_csv
 from .models import Device, Participant, RegistrationSettings, lock_participants, mac_taken_error, registrable_vlans
 from .plan_view import registration_vlans
+from .signals import mark_dhcp_nodes_after_commit
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -46,17 +47,30 @@ class DeviceForm(forms.ModelForm):
     def save_registration(self) -> Device | None:
         """Validate and save under the participant's lock, so parallel requests cannot pass the device limit together;
         None if the form is invalid. A MAC that another request registered at the same moment is the form's plain
-        "already registered" error, never a database error."""
+        "already registered" error, never a database error. Registering a MAC that this participant already has
+        answers with their device: a retry after a failure whose outcome the client never saw must not fail."""
         try:
             with transaction.atomic():
                 lock_participants({self.instance.participant_id})
-                return self.save() if self.is_valid() else None
+                return self.save() if self.is_valid() else self._registered_already()
         except IntegrityError:
             # The other registration has committed by now, so validating again names it.
             self.full_clean()
             if not self.errors:
                 self.add_error("mac", mac_taken_error(self.instance.mac))
             return None
+
+    def _registered_already(self) -> Device | None:
+        """The participant's own device with this MAC, when that is the form's only error; the DHCP nodes are asked
+        again to include it, since the first request may have committed and failed before asking them."""
+        if self.instance.pk is not None or list(self.errors) != ["mac"]:
+            return None
+        if [error.code for error in self.errors["mac"].as_data()] != ["mac_taken"]:
+            return None
+        device = Device.objects.filter(participant_id=self.instance.participant_id, mac_digits=self.instance.mac_digits).first()
+        if device is not None:
+            mark_dhcp_nodes_after_commit()
+        return device
 
 
 class PortalDeviceForm(DeviceForm):

@@ -77,6 +77,30 @@ class RedisDatabase:
         self.client.close()
 
 
+class PrivateRedis:
+    """A redis-server of its own on a free port, for a test that restarts Redis; no persistence, so a restart empties
+    it as a crash does."""
+
+    def __init__(self, directory: Path) -> None:
+        self.token, self.port = secrets.token_hex(8), free_port()
+        self.process = Process("redis", ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+                                         "--appendonly", "no", "--dir", str(directory)], directory / "redis.log")
+        self.process.start(r"Ready to accept connections")
+        self.client = redis.Redis(host="127.0.0.1", port=self.port)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def restart(self) -> None:
+        self.process.kill()
+        self.process.start(r"Ready to accept connections")
+
+    def release(self) -> None:
+        self.client.close()
+        self.process.stop()
+
+
 class Process:
     """A child process in its own session, logging to a file, stopped with its whole group."""
 
@@ -127,10 +151,10 @@ class Process:
 class Console:
     """daphne, a Celery worker and beat on the test database and a Redis database of their own."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, redis_database: "RedisDatabase | PrivateRedis | None" = None) -> None:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
-        self.redis = RedisDatabase()
+        self.redis = redis_database or RedisDatabase()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(

@@ -64,6 +64,15 @@ def test_a_clash_tells_the_helpdesk_whose_mac_it_is(helpdesk_client, participant
     assert Device.objects.count() == 1
 
 
+def test_sending_the_same_registration_again_answers_with_the_device_already_registered(helpdesk_client, participant, nowep_vlan):
+    first = register(helpdesk_client, participant, "00:1b:63:00:00:03", vlans=[nowep_vlan.pk])
+    again = register(helpdesk_client, participant, "00-1B-63-00-00-03", vlans=[nowep_vlan.pk])
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert "Registered 00:1b:63:00:00:03." in again.content.decode()
+    assert Device.objects.filter(mac="00:1b:63:00:00:03").count() == 1
+
+
 def test_the_noc_device_limit_is_enforced(helpdesk_client, participant):
     settings = RegistrationSettings.load()
     settings.device_limit = 2
