@@ -4,7 +4,9 @@ Every app publishes through `publish(topic, kind, data)`; the dashboard's consum
 gets the next number of one sequence and is kept in Redis for a while (KEPT_DELTAS, KEPT_SECONDS), so a page that
 lost its socket asks for what came after the last number it saw, and one that was away too long renders afresh.
 """
+import asyncio
 import json
+import threading
 import time
 from functools import cache
 
@@ -88,10 +90,24 @@ def send_delta(topic: str, kind: str, data: dict) -> dict:
     delta = {"topic": topic, "kind": kind, "data": data, "at": time.time()}
     text = client.eval(_NUMBER_AND_KEEP, 2, seq_key, log_key, json.dumps(delta), KEPT_DELTAS, KEPT_SECONDS)
     delta = _parsed(text)
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(topic_group(topic), {"type": "live.delta", "delta": delta})
+    group_send(topic_group(topic), {"type": "live.delta", "delta": delta})
     return delta
+
+
+def group_send(group: str, message: dict) -> None:
+    """Send to a channel-layer group from sync code, also when this thread runs an event loop (a sync caller inside
+    an async program, such as a browser driver), where async_to_sync refuses: then from a short-lived thread."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(layer.group_send)(group, message)
+        return
+    sender = threading.Thread(target=async_to_sync(layer.group_send), args=(group, message))
+    sender.start()
+    sender.join()
 
 
 def publish(topic: str, kind: str, data: dict) -> None:
@@ -106,10 +122,8 @@ def broadcast_polls(deltas: list[dict]) -> None:
 
     The dashboard gets one "polls" delta per cycle with the devices' states; the values stay in the database."""
     def send():
-        layer = get_channel_layer()
-        if layer is not None:
-            for delta in deltas:
-                async_to_sync(layer.group_send)(MONITORING_GROUP, {"type": "monitoring.poll", **delta})
+        for delta in deltas:
+            group_send(MONITORING_GROUP, {"type": "monitoring.poll", **delta})
         if deltas:
             send_delta("polls", "cycle", {"devices": {str(d["device"]): d["state"] for d in deltas}})
 

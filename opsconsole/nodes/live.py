@@ -1,10 +1,8 @@
 """Broadcasts node changes to open node pages after the transaction that made them commits."""
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.dispatch import Signal
 
-from opsconsole.monitoring.live import send_delta
+from opsconsole.monitoring.live import group_send, send_delta
 
 NODES_GROUP = "nodes"
 # Sent with node= and beat= (the agent's whole report) for apps that keep parts of it, e.g. neighbour tables, and
@@ -19,10 +17,8 @@ def node_group(node_id: int) -> str:
 
 def broadcast_node(node_id: int) -> None:
     def send():
-        layer = get_channel_layer()
-        if layer is not None:
-            for group in (NODES_GROUP, node_group(node_id)):
-                async_to_sync(layer.group_send)(group, {"type": "node.changed", "node_id": node_id})
+        for group in (NODES_GROUP, node_group(node_id)):
+            group_send(group, {"type": "node.changed", "node_id": node_id})
         send_delta("nodes", "changed", {"node": node_id})
 
     transaction.on_commit(send)

@@ -235,7 +235,7 @@ def test_raise_and_clear_reach_the_alerts_topic_after_commit(nat64_node, django_
 
     async def two_messages():
         # One event loop for both: the layer buffers a process's channels per loop.
-        return [await layer.receive(channel), await layer.receive(channel)]
+        return [(await layer.receive(channel))["delta"], (await layer.receive(channel))["delta"]]
 
     raised, cleared = async_to_sync(two_messages)()
     assert (raised["topic"], raised["kind"], raised["data"]["subject"], raised["data"]["open"]) == (

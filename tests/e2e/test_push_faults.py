@@ -10,7 +10,9 @@ import pytest
 
 from gateways.signing import sign_request
 from opsconsole.nodes.models import NodeState, Push
+from opsconsole.nodes.revisions import mark_nodes_dirty
 from opsconsole.nodes.tasks import PUSH_CLAIM
+from opsconsole.transition.models import Nat64Role
 from tests.e2e.conftest import FIRST_PREFIX, LabGateway, dns64_form, new_node
 from tests.e2e.stack import Console, NodeAgent, Noc, converged, wait_until
 from tests.e2e.test_nat64_dns64 import synthesised
@@ -103,10 +105,11 @@ def new_desired_revision(node, previous_id: int):
 def test_a_config_the_checker_rejects_keeps_the_last_good_one_serving(lab, lab_gateway: LabGateway):
     node, agent = lab_gateway.node, lab_gateway.agent
     good_hash = agent.running_hash()
-    # A link-local address as TAYGA's own: the console takes any IPv6 address there, `tayga --mktun` refuses
-    # the ones it reserves. (Its address inside the NAT64 prefix, the case used before, is now a model rule.)
+    # The model now refuses every value TAYGA's checker is known to refuse, so the disagreement between the two that
+    # this guards against is made in the database, past the model: a link-local address as TAYGA's own.
     good = node.desired_revision_id
-    lab_gateway.edit_nat64(FIRST_PREFIX, tayga_ipv6_addr="fe80::64")
+    Nat64Role.objects.filter(node=node).update(tayga_ipv6_addr="fe80::64")
+    mark_nodes_dirty([node.pk], reason="a value the model would refuse, written past it")
     rejected = wait_until(lambda: new_desired_revision(node, good), 20, "the change recorded as a new revision")
     failed = wait_until(lambda: Push.objects.filter(revision=rejected, status=Push.Status.FAILED).first(), 20,
                         "the push of the rejected revision failed")

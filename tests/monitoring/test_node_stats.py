@@ -92,7 +92,7 @@ def test_nan_is_refused(client, node_and_token):
 
 
 async def receive_two(layer, channel) -> list[dict]:
-    return [await layer.receive(channel), await layer.receive(channel)]
+    return [(await layer.receive(channel))["delta"], (await layer.receive(channel))["delta"]]
 
 
 def test_deltas_are_published_by_topic(client, node_and_token):

@@ -103,7 +103,7 @@ async def test_a_session_the_beat_task_closes_reaches_the_open_pages_without_the
 
     html = await page.receive_from(timeout=10)
     assert 'id="participant-radius" hx-swap-oob="true"' in html and STALE_SESSION_CAUSE in html
-    delta = await asyncio.wait_for(layer.receive(dashboard), timeout=10)
+    delta = (await asyncio.wait_for(layer.receive(dashboard), timeout=10))["delta"]
     assert (delta["topic"], delta["kind"], delta["data"]) == ("radius", "sessions-closed", {"count": 1})
     await layer.group_discard(topic_group("radius"), dashboard)
     await page.disconnect()

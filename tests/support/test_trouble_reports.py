@@ -45,8 +45,9 @@ def test_a_participant_reports_a_trouble_and_the_dashboards_hear_of_it(participa
     report = TroubleReport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/portal/trouble/{report.pk}/"
     assert report.participant == carol and report.ssid.essid == "widecamp-nowep" and report.status == "open"
-    assert receive() == {"type": "live.delta", "topic": "support", "kind": "report",
-                         "data": {"id": report.pk, "status": "open", "open": 1}}
+    delta = receive()["delta"]
+    assert (delta["topic"], delta["kind"], delta["data"]) == ("support", "report",
+                                                              {"id": report.pk, "status": "open", "open": 1})
     assert AuditEntry.objects.filter(object_type="support.TroubleReport", action="create", actor_label="carol").exists()
     page = participant_client.get(f"/portal/trouble/{report.pk}/").text
     assert "203.0.113.25" in page and "No answer yet" in page

@@ -119,6 +119,6 @@ def test_an_entry_reaches_the_timeline_topic_after_commit(django_capture_on_comm
     async_to_sync(layer.group_add)(topic_group("timeline"), channel)
     with django_capture_on_commit_callbacks(execute=True):
         entry = add_entry(Kind.NOTE, "camp network opened")
-    message = async_to_sync(layer.receive)(channel)
+    message = async_to_sync(layer.receive)(channel)["delta"]
     assert message["topic"] == "timeline" and message["kind"] == "entry"
     assert message["data"]["id"] == entry.pk and message["data"]["text"] == "camp network opened"
