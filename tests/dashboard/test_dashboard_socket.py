@@ -156,3 +156,68 @@ async def test_a_poll_cycle_re_renders_the_uplinks_panel(noc_cookie):
     assert [d["data"] for d in deltas] == [{"devices": {str(router.pk): "up"}}] * 2
     assert 'id="panel-uplinks"' in html and 'id="panel-recent"' not in html
     await communicator.disconnect()
+
+
+def live_group_members(topic: str) -> list[str]:
+    from django.conf import settings
+
+    client = live._keys()[0]
+    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    return client.zrange(f"{prefix}:group:{live.topic_group(topic)}", 0, -1)
+
+
+async def test_the_dashboards_of_a_process_share_one_subscription_and_leave_none_behind(noc_cookie, helpdesk_cookie):
+    def members() -> dict[str, set[str]]:
+        return {topic: set(live_group_members(topic)) for topic in live.TOPICS}
+
+    participant = await sync_to_async(new_participant)()
+    before = await sync_to_async(members)()  # a page another test left open in this process may still be there
+    pages = [await open_dashboard(cookie) for cookie in (noc_cookie, helpdesk_cookie, noc_cookie)]
+    during = await sync_to_async(members)()
+    for topic in live.TOPICS:
+        assert len(during[topic] - before[topic]) == 1, topic
+
+    await sync_to_async(Device.objects.create)(participant=participant, mac="00:1b:63:00:00:45")
+    for page in pages:
+        html, message = await next_update(page)
+        assert [d["kind"] for d in message["deltas"]] == ["device-added"] and "00:1b:63:00:00:45" in html
+
+    await pages[0].disconnect()
+    assert await sync_to_async(members)() == during  # still two pages open
+    for page in pages[1:]:
+        await page.disconnect()
+    assert await sync_to_async(members)() == before
+
+
+async def test_a_delta_whose_group_message_was_lost_is_caught_up_from_the_log(noc_cookie, monkeypatch):
+    communicator = await open_dashboard(noc_cookie)
+    await sync_to_async(live.send_delta)("nodes", "changed", {"node": 0})
+    _html, message = await next_update(communicator)  # the page is in step
+    seq = message["seq"]
+    with monkeypatch.context() as lost:
+        lost.setattr(live, "group_send", lambda group, message: None)
+        await sync_to_async(live.send_delta)("nodes", "changed", {"node": 1})  # numbered and kept, never sent
+    assert await communicator.receive_nothing(timeout=0.5)
+    await sync_to_async(live.send_delta)("alerts", "raised", {"alert": 2})
+
+    html, message = await next_update(communicator)
+    assert [(d["seq"], d["topic"]) for d in message["deltas"]] == [(seq + 1, "nodes"), (seq + 2, "alerts")]
+    assert 'id="panel-nodes"' in html and 'id="open-alerts"' in html
+    await communicator.disconnect()
+
+
+async def test_a_burst_of_deltas_arrives_in_order_once_each_in_fewer_updates(noc_cookie):
+    communicator = await open_dashboard(noc_cookie)
+    seq = await sync_to_async(live.current_seq)()
+    for node in range(20):  # sent while this loop, and so the hub, is busy: they wait for it together
+        live.send_delta("nodes", "changed", {"node": node})
+
+    seen, updates = [], 0
+    while len(seen) < 20:
+        _html, message = await next_update(communicator)
+        seen += [delta["seq"] for delta in message["deltas"]]
+        updates += 1
+    assert seen == list(range(seq + 1, seq + 21))
+    assert updates < 20
+    assert await communicator.receive_nothing(timeout=0.5)
+    await communicator.disconnect()
