@@ -1,16 +1,19 @@
 """Participants and their devices over the API: the helpdesk's desk, and a participant's own devices as in the portal."""
 from django.core.exceptions import ValidationError as ModelValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
+from rest_framework.response import Response
 
 from opsconsole.accounts.models import Role, User
 from opsconsole.core.client_address import client_address
 from opsconsole.registration.mac import is_locally_administered, search_digits
 from opsconsole.registration.models import Device, Participant, PortalRegistration, Source, lock_participants
-from opsconsole.registration.models import registrable_vlans
+from opsconsole.registration.models import registered_already, registrable_vlans
+from opsconsole.registration.signals import mark_dhcp_nodes_after_commit
 from opsconsole.registration.portal import rate_limited
 
 from .base import EVERYONE, STAFF, ModelCleanSerializer, ModelViewSet, filter_set, own_participant, role_of
@@ -50,7 +53,7 @@ class ParticipantViewSet(ModelViewSet):
     serializer_class = ParticipantSerializer
     filterset_class = ParticipantFilter
     read_roles, write_roles = EVERYONE, STAFF
-    # As on the pages, no deleting: only the admin does, and with an open RADIUS session that still fails there.
+    # As on the pages, no deleting: only the admin does.
     http_method_names = ["get", "post", "put", "patch", "head"]
 
     def owned_by(self, queryset, participant):
@@ -72,6 +75,9 @@ class DeviceSerializer(ModelCleanSerializer):
         # Wider than the stored form, so a pasted address with spaces reaches the model's plain message.
         extra_kwargs = {"mac": {"max_length": 40}}
 
+    # A new registration refused only because the participant has this MAC already: a retry, answered with it.
+    registered_already: Device | None = None
+
     def get_randomised(self, device: Device) -> bool:
         return is_locally_administered(device.mac)
 
@@ -89,6 +95,7 @@ class DeviceSerializer(ModelCleanSerializer):
 
     def prepare(self, instance: Device, extra: dict) -> None:
         request = self.context["request"]
+        self._candidate = instance
         if instance.pk is None:
             if self.for_participant:
                 instance.participant = own_participant(request)
@@ -105,6 +112,7 @@ class DeviceSerializer(ModelCleanSerializer):
             self._many["vlans"] = list(registrable_vlans())
 
     def refine(self, error: ModelValidationError) -> ModelValidationError:
+        self.registered_already = registered_already(self._candidate, error)
         if not self.for_participant or not hasattr(error, "error_dict"):
             return error
         mac = error.error_dict.get("mac", [])
@@ -122,6 +130,18 @@ class DeviceViewSet(ModelViewSet):
 
     def owned_by(self, queryset, participant):
         return queryset.filter(participant=participant)
+
+    @transaction.atomic
+    def create(self, request, *args, **kwargs):
+        """As on the pages, sending a registration again answers with the device the first one stored (200), and its
+        DHCP nodes are asked again to include it: the first request may have failed after its commit."""
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid() and serializer.registered_already is not None:
+            mark_dhcp_nodes_after_commit()
+            return Response(self.get_serializer(serializer.registered_already).data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return Response(serializer.data, status=status.HTTP_201_CREATED, headers=self.get_success_headers(serializer.data))
 
     def perform_create(self, serializer) -> None:
         if role_of(self.request.user) != Role.PARTICIPANT:

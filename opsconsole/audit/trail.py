@@ -3,7 +3,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from .context import current_actor
 from .describe import RENEWED_SECRET, SECRET
@@ -68,11 +68,16 @@ def audited(secret_fields: tuple[str, ...] = (), quiet_fields: tuple[str, ...] =
             action = AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE
             record(action, label, str(instance.pk), str(instance), before, after)
 
+        def remember_deleted(sender, instance, **kwargs):
+            # While the row exists: a field the instance was loaded without (defer) cannot be read after the delete.
+            instance._audit_deleted = snapshot(instance, secrets)
+
         def record_delete(sender, instance, **kwargs):
-            record(AuditEntry.Action.DELETE, label, str(instance.pk), str(instance), snapshot(instance, secrets), None)
+            record(AuditEntry.Action.DELETE, label, str(instance.pk), str(instance), instance._audit_deleted, None)
 
         pre_save.connect(remember_before, sender=model, weak=False, dispatch_uid=f"audit-pre-{label}")
         post_save.connect(record_save, sender=model, weak=False, dispatch_uid=f"audit-post-{label}")
+        pre_delete.connect(remember_deleted, sender=model, weak=False, dispatch_uid=f"audit-pre-del-{label}")
         post_delete.connect(record_delete, sender=model, weak=False, dispatch_uid=f"audit-del-{label}")
         return model
 

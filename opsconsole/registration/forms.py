@@ -1,10 +1,12 @@
 """Forms for the helpdesk and the portal; every rule lives in the models, so these only choose fields."""
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .importer import MAX_BYTES, TOO_LARGE, decode_csv
-from .models import Device, Participant, RegistrationSettings, lock_participants, mac_taken_error, registrable_vlans
+from .models import Device, Participant, RegistrationSettings, lock_participants, mac_taken_error, registered_already
+from .models import registrable_vlans
 from .plan_view import registration_vlans
 from .signals import mark_dhcp_nodes_after_commit
 
@@ -61,13 +63,9 @@ class DeviceForm(forms.ModelForm):
             return None
 
     def _registered_already(self) -> Device | None:
-        """The participant's own device with this MAC, when that is the form's only error; the DHCP nodes are asked
-        again to include it, since the first request may have committed and failed before asking them."""
-        if self.instance.pk is not None or list(self.errors) != ["mac"]:
-            return None
-        if [error.code for error in self.errors["mac"].as_data()] != ["mac_taken"]:
-            return None
-        device = Device.objects.filter(participant_id=self.instance.participant_id, mac_digits=self.instance.mac_digits).first()
+        """The participant's own device with this MAC, whose DHCP nodes are asked again to include it: the first
+        request may have committed and failed before asking them."""
+        device = registered_already(self.instance, ValidationError(self.errors.as_data()))
         if device is not None:
             mark_dhcp_nodes_after_commit()
         return device

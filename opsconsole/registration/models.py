@@ -120,6 +120,15 @@ def lock_participants(pks) -> None:
     list(Participant.objects.select_for_update().filter(pk__in=sorted(set(pks) - {None})).values_list("pk", flat=True))
 
 
+def registered_already(device: Device, error: ValidationError) -> Device | None:
+    """The participant's own device with the MAC of DEVICE, when a new registration was refused only because that MAC
+    is taken: a retry after a failure whose outcome the client never saw must be answered with it, not refused."""
+    errors = getattr(error, "error_dict", {})
+    if device.pk is not None or list(errors) != ["mac"] or [item.code for item in errors["mac"]] != ["mac_taken"]:
+        return None
+    return Device.objects.filter(participant_id=device.participant_id, mac_digits=device.mac_digits).first()
+
+
 class Source(models.TextChoices):
     HELPDESK = "helpdesk", _("helpdesk")
     SELF_SERVICE = "self-service", _("self-service")

@@ -37,6 +37,21 @@ def test_a_mac_is_normalised_and_a_taken_one_names_its_owner_to_the_helpdesk(hel
     assert multicast.json() == {"mac": ["01:00:5e:00:00:01 is a multicast address, not a device (its first byte is odd)."]}
 
 
+def test_sending_the_same_registration_again_answers_with_the_device_already_registered(helpdesk_api, participant_api,
+                                                                                       world):
+    body = {"participant": world["participant"].pk, "mac": "00:1b:63:00:00:45", "label": "phone"}
+    first = helpdesk_api("post", "/api/v1/devices/", body)
+    again = helpdesk_api("post", "/api/v1/devices/", {**body, "mac": "00-1B-63-00-00-45"})
+    own = participant_api("post", "/api/v1/devices/", {"mac": "001b.6300.0045"})
+
+    assert (first.status_code, again.status_code, own.status_code) == (201, 200, 200)
+    assert again.json() == own.json() == first.json()
+    assert Device.objects.filter(mac="00:1b:63:00:00:45").count() == 1
+    others = helpdesk_api("post", "/api/v1/devices/", {**body, "participant": world["other"].pk})
+    assert others.status_code == 400 and others.json() == {"mac": [
+        "00:1b:63:00:00:45 is already registered to Carol Example (WIDE)."]}
+
+
 def test_a_participant_registers_for_themself_and_is_not_told_who_owns_a_taken_mac(participant_api, world):
     created = participant_api("post", "/api/v1/devices/", {"participant": world["other"].pk, "mac": "02:00:00:00:00:99"})
     assert created.status_code == 201

@@ -3,6 +3,8 @@ import pytest
 
 from opsconsole.accounts.models import User
 from opsconsole.audit.models import AuditEntry
+from opsconsole.registration.models import Participant
+from tests.registration.conftest import participant  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,12 @@ def test_trail_page_is_for_noc_only(noc_client, client, helpdesk_user, participa
     for user in (helpdesk_user, participant_user):
         client.force_login(user)
         assert client.get("/audit/").status_code == 403
+
+
+def test_deleting_a_record_loaded_without_some_fields_records_all_of_them(participant):
+    # The API loads participants without their search text; the row is gone by the time the delete is recorded.
+    Participant.objects.defer("search_text").get(pk=participant.pk).delete()
+
+    entry = AuditEntry.objects.filter(object_type="registration.Participant", action="delete").get()
+    assert entry.object_id == str(participant.pk)
+    assert entry.before["search_text"] == participant.search_text and entry.before["name"] == participant.name
