@@ -78,7 +78,9 @@ class PortalDeviceForm(DeviceForm):
         super()._post_clean()
         mac_errors = self.errors.get("mac")
         if mac_errors and any(error.code == "mac_taken" for error in mac_errors.as_data()):
-            self.errors["mac"] = self.error_class([_("This MAC address is already registered. If it is yours, ask the helpdesk.")])
+            # The same code, so that a retry of the participant's own registration is still recognised as one.
+            self.errors["mac"] = self.error_class([ValidationError(
+                _("This MAC address is already registered. If it is yours, ask the helpdesk."), code="mac_taken")])
 
 
 class ExtendForm(forms.Form):

@@ -87,6 +87,15 @@ def test_a_clash_does_not_say_whose_mac_it_is(participant_client, participant, o
     assert "already registered" in page and "Dave" not in page
 
 
+def test_sending_the_same_registration_again_answers_with_the_participants_device(participant_client, participant):
+    first = participant_client.post("/portal/devices/", {"mac": "00:1b:63:00:00:0a", "os": "other"})
+    again = participant_client.post("/portal/devices/", {"mac": "00-1B-63-00-00-0A", "os": "other"}, follow=True)
+
+    assert (first.status_code, again.status_code) == (302, 200)
+    assert "Registered 00:1b:63:00:00:0a." in again.content.decode()
+    assert list(participant.devices.values_list("mac", flat=True)) == ["00:1b:63:00:00:0a"]
+
+
 def test_registrations_are_rate_limited(participant_client, participant):
     settings = RegistrationSettings.load()
     settings.portal_registrations_per_hour, settings.device_limit = 2, 10
