@@ -1,5 +1,10 @@
 """The API refuses what the pages refuse, with the models' own messages, and every change lands in the audit trail
 as the token's owner, through the API, from the caller's address."""
+from datetime import timedelta
+from datetime import timezone as dt_timezone
+
+from django.utils import timezone
+
 from opsconsole.audit.models import AuditEntry
 from opsconsole.registration.models import Device, RegistrationSettings
 
@@ -92,3 +97,21 @@ def test_deleting_a_vlan_still_in_use_is_a_conflict(noc_api, world):
 
     assert response.status_code == 409
     assert response.json()["detail"].startswith("VLAN 40 nowep is still in use by ")
+
+
+def test_the_helpdesk_extends_a_registration_as_on_the_page(helpdesk_api, participant_api, helpdesk_user, world):
+    device = world["participant_device"]
+    url = f"/api/v1/devices/{device.pk}/extend/"
+
+    response = helpdesk_api("post", url, {"hours": 24}, REMOTE_ADDR="2001:db8::5")
+
+    assert response.status_code == 200, response.content
+    device.refresh_from_db()
+    assert timedelta(hours=23, minutes=59) < device.expires_at - timezone.now() <= timedelta(hours=24)
+    assert response.json()["expires_at"] == device.expires_at.astimezone(dt_timezone.utc).isoformat().replace(
+        "+00:00", "Z")
+    entry = AuditEntry.objects.get(object_type="registration.Device", action=AuditEntry.Action.UPDATE, via="api")
+    assert (entry.actor_id, entry.via, entry.remote_addr) == (helpdesk_user.pk, "api", "2001:db8::5")
+    assert helpdesk_api("post", url, {"hours": 721}).json() == {
+        "hours": ["Ensure this value is less than or equal to 720."]}
+    assert participant_api("post", url, {"hours": 1}).json() == {"detail": "Your role may not do this."}
