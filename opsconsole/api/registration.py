@@ -1,6 +1,5 @@
 """Participants and their devices over the API: the helpdesk's desk, and a participant's own devices as in the portal."""
 from django.core.exceptions import ValidationError as ModelValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -10,8 +9,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
-from rest_framework.generics import get_object_or_404
-from rest_framework.response import Response
 
 from opsconsole.accounts.models import Role, User
 from opsconsole.core.client_address import client_address
@@ -139,12 +136,7 @@ class DeviceViewSet(ModelViewSet):
     @action(detail=True, methods=["post"])
     def extend(self, request, pk: str):
         """Extend a registration, as the helpdesk's "extend" button does."""
-        asked = Extension(data=request.data)
-        asked.is_valid(raise_exception=True)
-        with transaction.atomic():
-            device = get_object_or_404(self.get_queryset().select_for_update(of=("self",)), pk=pk)
-            device.extend(asked.validated_data["hours"], timezone.now())
-        return Response(self.get_serializer(device).data)
+        return self.act_on_locked(pk, Extension, lambda device, asked: device.extend(asked["hours"], timezone.now()))
 
     def owned_by(self, queryset, participant):
         return queryset.filter(participant=participant)

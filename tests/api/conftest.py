@@ -12,6 +12,7 @@ from opsconsole.monitoring.models import SnmpDevice
 from opsconsole.nodes.models import ConfigRevision, GatewayNode, Push
 from opsconsole.radius.models import Nas, RadAcct
 from opsconsole.registration.models import Device
+from opsconsole.support.models import TroubleReport
 from opsconsole.timeline.models import TimelineEntry
 from tests.registration.conftest import nowep_vlan, other, participant  # noqa: F401  (fixtures the API tests use)
 
@@ -62,7 +63,7 @@ def participant_api(api, participant_user):
 def world(nowep_vlan, participant, other):
     """One of each thing the API serves: Carol (the participant_user) and Dave each with a device, certificate and
     session; a node with a revision and a push; a NAS and an SNMP device; an open alert of the DHCP pool rule, a
-    webhook channel and a timeline note."""
+    webhook channel, a timeline note and each participant's trouble report."""
     now = timezone.now()
     things = {"vlan": nowep_vlan, "participant": participant, "other": other}
     for who, mac in (("participant", "00:1b:63:00:00:42"), ("other", "00:1b:63:00:00:43")):
@@ -98,5 +99,8 @@ def world(nowep_vlan, participant, other):
     channel.save()
     things["note"] = TimelineEntry.objects.create(kind=TimelineEntry.Kind.NOTE, text="uplink 2 patched",
                                                   subject="hall", author="alice-noc", at=now)
+    for who in ("participant", "other"):
+        things[f"{who}_report"] = TroubleReport.objects.create(participant=things[who], what_happened="no IPv4",
+                                                               device=things[f"{who}_device"])
     return things
 

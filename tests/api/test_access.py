@@ -32,6 +32,7 @@ LISTS = {
     "/api/v1/alert-rules/": (200, 200, 403),
     "/api/v1/notification-channels/": (200, 403, 403),
     "/api/v1/timeline/": (200, 200, 403),
+    "/api/v1/trouble-reports/": (200, 200, 200),
 }
 ROLE_USERS = {Role.NOC: "noc_user", Role.HELPDESK: "helpdesk_user", Role.PARTICIPANT: "participant_user"}
 
@@ -58,9 +59,10 @@ def test_anonymous_gets_nothing(api, world, url):
 
 
 def test_a_participant_lists_only_their_own_things(participant_api, world):
-    own = {name: world[f"participant_{name}"] for name in ("device", "certificate", "session")}
+    own = {name: world[f"participant_{name}"] for name in ("device", "certificate", "session", "report")}
 
-    for url, thing in (("devices", own["device"]), ("certificates", own["certificate"]), ("sessions", own["session"])):
+    for url, thing in (("devices", own["device"]), ("certificates", own["certificate"]), ("sessions", own["session"]),
+                       ("trouble-reports", own["report"])):
         body = participant_api.get(f"/api/v1/{url}/").json()
         assert [row["id"] for row in body["results"]] == [thing.pk], url
     participants = participant_api.get("/api/v1/participants/").json()["results"]
@@ -69,7 +71,8 @@ def test_a_participant_lists_only_their_own_things(participant_api, world):
 
 @pytest.mark.parametrize("path, model", [
     ("devices/{other_device.pk}/", "Device"), ("certificates/{other_certificate.pk}/", "IssuedCertificate"),
-    ("sessions/{other_session.pk}/", "RadAcct"), ("participants/{other.pk}/", "Participant")])
+    ("sessions/{other_session.pk}/", "RadAcct"), ("participants/{other.pk}/", "Participant"),
+    ("trouble-reports/{other_report.pk}/", "TroubleReport")])
 def test_another_participants_things_are_not_found(participant_api, world, path, model):
     response = participant_api.get("/api/v1/" + path.format(**world))
 
@@ -114,6 +117,9 @@ WRITES = [
      (201, 403, 403)),
     ("delete", "/api/v1/notification-channels/{channel.pk}/", None, (204, 403, 403)),
     ("post", "/api/v1/timeline/", {"text": "uplink 3 patched", "subject": "hall"}, (201, 403, 403)),
+    ("post", "/api/v1/trouble-reports/", {"what_happened": "the portal does not load"}, (403, 403, 201)),
+    ("post", "/api/v1/trouble-reports/{participant_report.pk}/answer/", {"answer": "Forget the network and rejoin."},
+     (200, 200, 403)),
 ]
 
 
