@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import alerts, monitoring, nodes, plan, radius, registration, support, timeline
+from . import alerts, guides, monitoring, nodes, plan, radius, registration, support, timeline
 
 router = SimpleRouter()
 router.register("vlans", plan.VlanViewSet)
@@ -31,6 +31,7 @@ router.register("alert-rules", alerts.AlertRuleViewSet)
 router.register("notification-channels", alerts.NotificationChannelViewSet)
 router.register("timeline", timeline.TimelineEntryViewSet)
 router.register("trouble-reports", support.TroubleReportViewSet)
+router.register("guides", guides.GuideViewSet)
 
 app_name = "api"
 urlpatterns = [

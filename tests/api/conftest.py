@@ -8,6 +8,7 @@ from django.utils import timezone
 from opsconsole.alerts.models import Alert, AlertRule, ChannelKind, NotificationChannel
 from opsconsole.api.models import ApiToken
 from opsconsole.certificates.models import IssuedCertificate, Kind
+from opsconsole.guides.models import Guide
 from opsconsole.monitoring.models import SnmpDevice
 from opsconsole.nodes.models import ConfigRevision, GatewayNode, Push
 from opsconsole.radius.models import Nas, RadAcct
@@ -63,7 +64,7 @@ def participant_api(api, participant_user):
 def world(nowep_vlan, participant, other):
     """One of each thing the API serves: Carol (the participant_user) and Dave each with a device, certificate and
     session; a node with a revision and a push; a NAS and an SNMP device; an open alert of the DHCP pool rule, a
-    webhook channel, a timeline note and each participant's trouble report."""
+    webhook channel, a timeline note, each participant's trouble report and a setup guide."""
     now = timezone.now()
     things = {"vlan": nowep_vlan, "participant": participant, "other": other}
     for who, mac in (("participant", "00:1b:63:00:00:42"), ("other", "00:1b:63:00:00:43")):
@@ -102,5 +103,7 @@ def world(nowep_vlan, participant, other):
     for who in ("participant", "other"):
         things[f"{who}_report"] = TroubleReport.objects.create(participant=things[who], what_happened="no IPv4",
                                                                device=things[f"{who}_device"])
+    things["guide"] = Guide.objects.create(slug="macos-wired-dns64", os="macos", topic="dns64",
+                                           title_en="DNS64 on a wired port", body_en="Open System Settings.")
     return things
 

@@ -33,6 +33,7 @@ LISTS = {
     "/api/v1/notification-channels/": (200, 403, 403),
     "/api/v1/timeline/": (200, 200, 403),
     "/api/v1/trouble-reports/": (200, 200, 200),
+    "/api/v1/guides/": (200, 200, 200),
 }
 ROLE_USERS = {Role.NOC: "noc_user", Role.HELPDESK: "helpdesk_user", Role.PARTICIPANT: "participant_user"}
 
@@ -120,6 +121,9 @@ WRITES = [
     ("post", "/api/v1/trouble-reports/", {"what_happened": "the portal does not load"}, (403, 403, 201)),
     ("post", "/api/v1/trouble-reports/{participant_report.pk}/answer/", {"answer": "Forget the network and rejoin."},
      (200, 200, 403)),
+    ("post", "/api/v1/guides/", {"slug": "android-dns64", "os": "android", "topic": "dns64",
+                                 "title_en": "Set the DNS64 resolver", "body_en": "Open Settings."}, (201, 403, 403)),
+    ("patch", "/api/v1/guides/{guide.slug}/", {"order": 5}, (200, 403, 403)),
 ]
 
 

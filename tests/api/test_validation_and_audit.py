@@ -115,3 +115,19 @@ def test_the_helpdesk_extends_a_registration_as_on_the_page(helpdesk_api, partic
     assert helpdesk_api("post", url, {"hours": 721}).json() == {
         "hours": ["Ensure this value is less than or equal to 720."]}
     assert participant_api("post", url, {"hours": 1}).json() == {"detail": "Your role may not do this."}
+
+
+def test_the_noc_writes_a_guide_as_on_its_page(noc_api, noc_user, participant_api, world):
+    created = noc_api("post", "/api/v1/guides/", {"slug": "ios-dns64", "os": "ios", "topic": "dns64",
+                                                  "title_en": "Set the DNS64 resolver", "body_en": "Open Settings."})
+
+    assert created.status_code == 201, created.content
+    shown = participant_api.get("/api/v1/guides/ios-dns64/")
+    assert shown.status_code == 200, shown.content
+    assert shown.json()["title_en"] == "Set the DNS64 resolver"
+    entry = AuditEntry.objects.get(object_type="guides.Guide", action=AuditEntry.Action.CREATE, via="api")
+    assert (entry.actor_id, entry.object_repr) == (noc_user.pk, "ios-dns64")
+    assert noc_api("post", "/api/v1/guides/", {"slug": "macos-wired-dns64", "os": "macos", "topic": "dns64",
+                                               "title_en": "x", "body_en": "y"}).json() == {
+        "slug": ["Setup guide with this Short name already exists."]}
+    assert noc_api("delete", "/api/v1/guides/ios-dns64/").status_code == 405
