@@ -305,13 +305,16 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Transition-network operations console API",
-    "DESCRIPTION": "The console's plan, participants and devices, gateway nodes, RADIUS and SNMP inventory. "
+    "DESCRIPTION": "The console's plan, participants and devices, sign-in codes and registration limits, gateway "
+                   "nodes, RADIUS, certificates and SNMP inventory, alerts and the events timeline. "
                    "Send a personal API token (made on your account's API tokens page) as `Authorization: Bearer <token>`.",
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Alerts and alert rules share one choice set of kinds.
+    "ENUM_NAME_OVERRIDES": {"AlertKindEnum": "opsconsole.alerts.models.Kind"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": False},

@@ -3,7 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import AlertRule, ChannelKind, NotificationChannel
+from .models import WEBHOOK_URL_INVALID, AlertRule, ChannelKind, NotificationChannel
 
 
 class RuleForm(forms.ModelForm):
@@ -26,5 +26,5 @@ class ChannelForm(forms.ModelForm):
             try:
                 self.instance.set_url(data["url"])
             except ValidationError:
-                self.add_error("url", _("Give an http:// or https:// URL."))
+                self.add_error("url", WEBHOOK_URL_INVALID)
         return data

@@ -131,6 +131,9 @@ class ChannelKind(models.TextChoices):
     EMAIL = "email", _("e-mail")
 
 
+WEBHOOK_URL_INVALID = _("Give an http:// or https:// URL.")
+
+
 def shown_url(url: str) -> str:
     """The scheme and host of a webhook URL: its path and query often are the secret."""
     parts = urlsplit(url)
@@ -182,7 +185,10 @@ class NotificationChannel(models.Model):
             if not self.recipients:
                 raise ValidationError({"addresses": _("Give at least one e-mail address.")})
             for address in self.recipients:
-                validate_email(address)
+                try:
+                    validate_email(address)
+                except ValidationError as error:
+                    raise ValidationError({"addresses": error.messages}) from None
 
 
 class Notification(models.Model):

@@ -2,6 +2,7 @@
 validation, so the API refuses exactly what the pages refuse, in the same words, and the trail records who did it."""
 import copy
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.exceptions import ValidationError as ModelValidationError
@@ -12,7 +13,9 @@ from django_filters.rest_framework import FilterSet
 from django_filters.utils import get_model_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from opsconsole.accounts.models import Role
@@ -100,6 +103,16 @@ class ModelViewSet(ConsoleAccess, viewsets.ModelViewSet):
     @transaction.atomic
     def destroy(self, request, *args, **kwargs):
         return super().destroy(request, *args, **kwargs)
+
+    def act_on_locked(self, pk: str, body: type[serializers.Serializer],
+                      act: Callable[[models.Model, dict], object]) -> Response:
+        """An action's course: check the BODY sent, lock the object, ACT on it with the checked body, show it."""
+        asked = body(data=self.request.data)
+        asked.is_valid(raise_exception=True)
+        with transaction.atomic():
+            found = get_object_or_404(self.get_queryset().select_for_update(of=("self",)), pk=pk)
+            act(found, asked.validated_data)
+        return Response(self.get_serializer(found).data)
 
     def perform_destroy(self, instance) -> None:
         try:

@@ -2,21 +2,26 @@
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from opsconsole.accounts.models import Role, User
 from opsconsole.core.client_address import client_address
+from opsconsole.registration.forms import ExtendForm
 from opsconsole.registration.mac import is_locally_administered, search_digits
-from opsconsole.registration.models import Device, Participant, PortalRegistration, Source, lock_participants
-from opsconsole.registration.models import registered_already, registrable_vlans
+from opsconsole.registration.models import Device, Participant, PortalRegistration, RegistrationSettings, SignInCode
+from opsconsole.registration.models import Source, lock_participants, registered_already, registrable_vlans
 from opsconsole.registration.signals import mark_dhcp_nodes_after_commit
 from opsconsole.registration.portal import rate_limited
 
-from .base import EVERYONE, STAFF, ModelCleanSerializer, ModelViewSet, filter_set, own_participant, role_of
+from .base import EVERYONE, NOC, STAFF, ModelCleanSerializer, ModelViewSet, filter_set, own_participant, role_of
 
 NO_PARTICIPANT = _("Your account belongs to no participant; ask the helpdesk.")
 MAC_TAKEN_FOR_PARTICIPANTS = _("This MAC address is already registered. If it is yours, ask the helpdesk.")
@@ -121,12 +126,25 @@ class DeviceSerializer(ModelCleanSerializer):
         return error
 
 
+class Extension(serializers.Serializer):
+    hours = serializers.IntegerField(min_value=ExtendForm.base_fields["hours"].min_value,
+                                     max_value=ExtendForm.base_fields["hours"].max_value,
+                                     help_text=_("Hours more from the registration's end, or from now once it ended."))
+
+
 class DeviceViewSet(ModelViewSet):
     queryset = Device.objects.select_related("participant", "registered_by").prefetch_related("vlans")
     serializer_class = DeviceSerializer
     filterset_class = filter_set(Device, "participant", "os", "source", mac="mac")
     read_roles = write_roles = EVERYONE
+    action_roles = {"extend": STAFF}
     rate_limited_actions = ("create",)
+
+    @extend_schema(request=Extension, responses=DeviceSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk: str):
+        """Extend a registration, as the helpdesk's "extend" button does."""
+        return self.act_on_locked(pk, Extension, lambda device, asked: device.extend(asked["hours"], timezone.now()))
 
     def owned_by(self, queryset, participant):
         return queryset.filter(participant=participant)
@@ -153,3 +171,58 @@ class DeviceViewSet(ModelViewSet):
             raise TooManyRegistrations()
         serializer.save()
         PortalRegistration.objects.create(participant=participant, source_address=address or "::")
+
+
+class SignInCodeSerializer(ModelCleanSerializer):
+    code = serializers.SerializerMethodField(
+        help_text=_("The one-time code, in the answer that makes it only (null afterwards): the participant enters "
+                    "it at sign_in_url. A new code replaces the participant's unused one."))
+    sign_in_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SignInCode
+        fields = ["id", "participant", "code", "sign_in_url", "expires_at", "used_at"]
+        read_only_fields = ["expires_at", "used_at"]
+
+    def prepare(self, instance: SignInCode, extra: dict) -> None:
+        instance.expires_at = SignInCode.expiry()
+
+    def create(self, validated_data: dict) -> SignInCode:
+        made = super().create(validated_data)
+        self.made = made
+        return made
+
+    def get_code(self, sign_in_code: SignInCode) -> str | None:
+        return sign_in_code.code if sign_in_code is getattr(self, "made", None) else None
+
+    def get_sign_in_url(self, sign_in_code: SignInCode) -> str:
+        return self.context["request"].build_absolute_uri(reverse("portal:sign-in"))
+
+
+class SignInCodeViewSet(ModelViewSet):
+    """One-time portal sign-in codes the helpdesk hands to a participant, as on the participant's page."""
+
+    queryset = SignInCode.objects.order_by("-expires_at", "-pk")
+    serializer_class = SignInCodeSerializer
+    filterset_class = filter_set(SignInCode, "participant")
+    write_roles = STAFF
+    http_method_names = ["get", "post", "head"]
+
+
+class RegistrationSettingsSerializer(ModelCleanSerializer):
+    class Meta:
+        model = RegistrationSettings
+        fields = ["id", "device_limit", "portal_registrations_per_hour"]
+
+
+class RegistrationSettingsViewSet(ModelViewSet):
+    """The NOC's registration limits: one row, id 1, as on the registration settings page."""
+
+    queryset = RegistrationSettings.objects.all()
+    serializer_class = RegistrationSettingsSerializer
+    read_roles = write_roles = NOC
+    http_method_names = ["get", "put", "patch", "head"]
+
+    def get_queryset(self):
+        RegistrationSettings.load()  # the row is made with the defaults on first use, as the page does
+        return super().get_queryset()

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import monitoring, nodes, plan, radius, registration
+from . import alerts, guides, monitoring, nodes, plan, radius, registration, support, timeline
 
 router = SimpleRouter()
 router.register("vlans", plan.VlanViewSet)
@@ -14,6 +14,8 @@ router.register("ssids", plan.SsidViewSet)
 router.register("prefixes", plan.PrefixViewSet)
 router.register("participants", registration.ParticipantViewSet)
 router.register("devices", registration.DeviceViewSet)
+router.register("sign-in-codes", registration.SignInCodeViewSet)
+router.register("registration-settings", registration.RegistrationSettingsViewSet)
 router.register("nodes", nodes.NodeViewSet)
 router.register("revisions", nodes.RevisionViewSet)
 router.register("pushes", nodes.PushViewSet)
@@ -22,7 +24,14 @@ for slug, viewset in nodes.ROLE_RESOURCES.items():
 router.register("nas", radius.NasViewSet)
 router.register("sessions", radius.SessionViewSet)
 router.register("certificates", radius.CertificateViewSet)
+router.register("wifi-passwords", radius.WifiPasswordViewSet)
 router.register("snmp-devices", monitoring.SnmpDeviceViewSet)
+router.register("alerts", alerts.AlertViewSet)
+router.register("alert-rules", alerts.AlertRuleViewSet)
+router.register("notification-channels", alerts.NotificationChannelViewSet)
+router.register("timeline", timeline.TimelineEntryViewSet)
+router.register("trouble-reports", support.TroubleReportViewSet)
+router.register("guides", guides.GuideViewSet)
 
 app_name = "api"
 urlpatterns = [

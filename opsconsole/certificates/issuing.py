@@ -31,6 +31,7 @@ class Download:
     filename: str
     content_type: str
     content: bytes
+    certificate: IssuedCertificate
 
 
 def eap_tls_ssids() -> list[tuple[str, bool]]:
@@ -65,19 +66,19 @@ def issue_for_device(device: Device, *, password: str, file_format: str, issued_
         _revoke_all(device.certificates.all(), RevocationReason.REISSUED, now)
         subject = authority.client_subject(ca.organisation, participant.name, device.mac)
         key, certificate = authority.issue_client(ca.key(), ca_certificate, subject, participant.active_until, now)
-        IssuedCertificate.record(certificate, Kind.CLIENT, participant=participant, device=device,
-                                 device_mac=device.mac, issued_by=issued_by)
+        issued = IssuedCertificate.record(certificate, Kind.CLIENT, participant=participant, device=device,
+                                          device_mac=device.mac, issued_by=issued_by)
     name = slugify(f"{participant.name} {device.label or device.mac_digits}") or device.mac_digits
     bundle = authority.pkcs12_bundle(key, certificate, ca_certificate, password, f"{participant.name} {device.mac}")
     if file_format == PKCS12:
-        return Download(f"{name}.p12", "application/x-pkcs12", bundle)
+        return Download(f"{name}.p12", "application/x-pkcs12", bundle, issued)
     profile = authority.apple_profile(
         identifier=_profile_identifier(ca, device), organisation=ca.organisation, ssids=ssids,
         server_name=ca.server_name, identity=device.mac, bundle=bundle, ca=ca_certificate,
     )
     signer = signing_certificate(now)
     return Download(f"{name}.mobileconfig", "application/x-apple-aspen-config",
-                    authority.signed(profile, signer.key(), signer.x509(), ca_certificate))
+                    authority.signed(profile, signer.key(), signer.x509(), ca_certificate), issued)
 
 
 def _revoke_all(certificates, reason: RevocationReason, now: datetime) -> int:

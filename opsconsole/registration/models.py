@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -231,6 +231,11 @@ class Device(models.Model):
             lock_participants({self.participant_id})
             return super().delete(*args, **kwargs)
 
+    def extend(self, hours: int, now: datetime) -> None:
+        """The helpdesk's "extend": HOURS more from the registration's end, or from now once it has ended."""
+        self.expires_at = max(self.expires_at or now, now) + timedelta(hours=hours)
+        self.save(update_fields=["expires_at"])
+
     def state(self, now: datetime | None = None) -> DeviceState:
         now = now or timezone.now()
         if self.participant.event_over(now):
@@ -319,6 +324,10 @@ def new_code() -> str:
     return "".join(secrets.choice("ABCDEFGHJKMNPQRSTUVWXYZ23456789") for _ in range(8))
 
 
+# Long enough for a day at the event, short enough that a code in a pocket stops working overnight.
+SIGN_IN_CODE_HOURS = 12
+
+
 @audited(secret_fields=("code",))
 class SignInCode(models.Model):
     """A short code the helpdesk hands out; entering it once signs the participant into the portal."""
@@ -330,6 +339,10 @@ class SignInCode(models.Model):
 
     def __str__(self) -> str:
         return f"sign-in code for {self.participant}"
+
+    @staticmethod
+    def expiry() -> datetime:
+        return timezone.now() + timedelta(hours=SIGN_IN_CODE_HOURS)
 
     def save(self, *args, **kwargs) -> None:
         issuing = self._state.adding

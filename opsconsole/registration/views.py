@@ -1,6 +1,4 @@
 """The helpdesk desk: find a participant as you type, see why a device cannot connect, register, edit, remove, extend."""
-from datetime import timedelta
-
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
@@ -15,12 +13,12 @@ from opsconsole.radius.outcomes import participant_radius
 
 from .forms import DeviceForm, ExtendForm, ParticipantForm, RegistrationSettingsForm
 from .mac import is_locally_administered, search_digits
-from .models import STATE_BADGE, Device, NeighbourEntry, Participant, RegistrationSettings, SignInCode, Source
+from .models import SIGN_IN_CODE_HOURS, STATE_BADGE, Device, NeighbourEntry, Participant, RegistrationSettings
+from .models import SignInCode, Source
 from .plan_view import registration_vlans
 from .private_address import steps_for
 
 SEARCH_LIMIT = 25
-SIGN_IN_CODE_HOURS = 12
 
 
 def search_participants(query: str) -> list[dict]:
@@ -160,9 +158,8 @@ def device_extend(request, pk: int):
         messages.error(request, _("Extend by a whole number of hours from 1 to 720."))
         return redirect(f"/registration/participants/{device.participant_id}/")
     now = timezone.now()
-    device.expires_at = max(device.expires_at or now, now) + timedelta(hours=form.cleaned_data["hours"])
     with transaction.atomic():
-        device.save(update_fields=["expires_at"])
+        device.extend(form.cleaned_data["hours"], now)
     if device.participant.event_over(now) or device.expires_at > device.participant.active_until:
         messages.warning(request, _("The event of %(who)s ends %(end)s; edit the participant to register beyond it.") % {
             "who": device.participant, "end": timezone.localtime(device.participant.active_until).strftime("%Y-%m-%d %H:%M %Z")})
@@ -173,7 +170,7 @@ def device_extend(request, pk: int):
 @require_POST
 def sign_in_code(request, pk: int):
     participant = get_object_or_404(Participant, pk=pk)
-    code = SignInCode.objects.create(participant=participant, expires_at=timezone.now() + timedelta(hours=SIGN_IN_CODE_HOURS))
+    code = SignInCode.objects.create(participant=participant, expires_at=SignInCode.expiry())
     messages.success(request, _("Sign-in code for the portal: %(code)s (valid once, for %(hours)s hours). The participant "
                                 "enters it at %(url)s") % {
         "code": code.code, "hours": SIGN_IN_CODE_HOURS, "url": request.build_absolute_uri(reverse("portal:sign-in"))})

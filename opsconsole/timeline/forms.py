@@ -16,18 +16,21 @@ class TimelineFilter(forms.Form):
     def entries(self) -> QuerySet[TimelineEntry]:
         """The entries the valid filters let through; an invalid one is shown with its error and left out."""
         self.is_valid()
-        given = {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value}
-        entries = TimelineEntry.objects.all()
-        if "kind" in given:
-            entries = entries.filter(kind=given["kind"])
-        if "since" in given:
-            entries = entries.filter(at__date__gte=given["since"])
-        if "until" in given:
-            entries = entries.filter(at__date__lte=given["until"])
-        if "q" in given:
-            text = given["q"]
-            entries = entries.filter(Q(subject__icontains=text) | Q(text__icontains=text) | Q(author__icontains=text))
-        return entries
+        return entries_matching(TimelineEntry.objects.all(), **getattr(self, "cleaned_data", {}))
+
+
+def entries_matching(entries: QuerySet[TimelineEntry], kind="", since=None, until=None,
+                     q="") -> QuerySet[TimelineEntry]:
+    """The page's filters and the API's: the kind, the first and last day, and text in the subject, text or author."""
+    if kind:
+        entries = entries.filter(kind=kind)
+    if since:
+        entries = entries.filter(at__date__gte=since)
+    if until:
+        entries = entries.filter(at__date__lte=until)
+    if q:
+        entries = entries.filter(Q(subject__icontains=q) | Q(text__icontains=q) | Q(author__icontains=q))
+    return entries
 
 
 class NoteForm(forms.Form):

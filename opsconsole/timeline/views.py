@@ -6,13 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opsconsole.accounts.access import noc_required, staff_required
-from opsconsole.audit.models import AuditEntry
-from opsconsole.audit.trail import record, snapshot
 from opsconsole.audit.views import csv_download
 
-from .entries import add_entry
+from .entries import add_noc_note
 from .forms import NoteForm, TimelineFilter
-from .models import TimelineEntry
 
 PAGE_SIZE = 100
 
@@ -32,10 +29,7 @@ def timeline(request):
 def add_note(request):
     form = NoteForm(request.POST)
     if form.is_valid():
-        entry = add_entry(TimelineEntry.Kind.NOTE, form.cleaned_data["text"], subject=form.cleaned_data["subject"],
-                          author=request.user.get_username())
-        record(AuditEntry.Action.CREATE, TimelineEntry._meta.label, str(entry.pk), str(entry), None,
-               snapshot(entry, frozenset()))
+        add_noc_note(form.cleaned_data["text"], form.cleaned_data["subject"], request.user.get_username())
         return redirect("timeline:timeline")
     filters = TimelineFilter()
     page = Paginator(filters.entries(), PAGE_SIZE).get_page(1)

@@ -1,6 +1,8 @@
 """Admin pages for transition roles; MAP domains and their Forwarding Mapping Rules are kept here."""
 from django.contrib import admin
+from django.db import models
 
+from .forms import URL_FIELD_OPTIONS
 from .models import (
     Dns64Override,
     Dns64Role,
@@ -44,4 +46,5 @@ for role_model, row_models in (
     (MapRole, ()),
     (Xlat464Role, ()),
 ):
-    admin.site.register(role_model, list_display=("node", "__str__"), inlines=[_rows(m) for m in row_models])
+    admin.site.register(role_model, list_display=("node", "__str__"), inlines=[_rows(m) for m in row_models],
+                        formfield_overrides={models.URLField: URL_FIELD_OPTIONS})

@@ -26,6 +26,16 @@ from .models import (
 )
 
 
+# A URL typed without a scheme (the NAT64 probe target) is a plain web page: http, as before Django 6.0 assumes https.
+URL_FIELD_OPTIONS = {"assume_scheme": "http"}
+
+
+def role_form_field(model_field: models.Field, **options) -> forms.Field | None:
+    if isinstance(model_field, models.URLField):
+        options = {**URL_FIELD_OPTIONS, **options}
+    return model_field.formfield(**options)
+
+
 @dataclass(frozen=True)
 class RoleKind:
     """What the node page can add, edit and delete: a node's role, or rows under one of its roles."""
@@ -42,7 +52,7 @@ class RoleKind:
         return str(self.model._meta.verbose_name)
 
     def form_class(self) -> type[forms.ModelForm]:
-        return forms.modelform_factory(self.model, fields=self.fields)
+        return forms.modelform_factory(self.model, fields=self.fields, formfield_callback=role_form_field)
 
 
 ROLE_KINDS = {kind.slug: kind for kind in (

@@ -5,12 +5,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from opsconsole.alerts.models import Alert, AlertRule, ChannelKind, NotificationChannel
 from opsconsole.api.models import ApiToken
 from opsconsole.certificates.models import IssuedCertificate, Kind
+from opsconsole.guides.models import Guide
 from opsconsole.monitoring.models import SnmpDevice
 from opsconsole.nodes.models import ConfigRevision, GatewayNode, Push
 from opsconsole.radius.models import Nas, RadAcct
 from opsconsole.registration.models import Device
+from opsconsole.support.models import TroubleReport
+from opsconsole.timeline.models import TimelineEntry
 from tests.registration.conftest import nowep_vlan, other, participant  # noqa: F401  (fixtures the API tests use)
 
 
@@ -59,7 +63,8 @@ def participant_api(api, participant_user):
 @pytest.fixture
 def world(nowep_vlan, participant, other):
     """One of each thing the API serves: Carol (the participant_user) and Dave each with a device, certificate and
-    session; a node with a revision and a push; a NAS and an SNMP device."""
+    session; a node with a revision and a push; a NAS and an SNMP device; an open alert of the DHCP pool rule, a
+    webhook channel, a timeline note, each participant's trouble report and a setup guide."""
     now = timezone.now()
     things = {"vlan": nowep_vlan, "participant": participant, "other": other}
     for who, mac in (("participant", "00:1b:63:00:00:42"), ("other", "00:1b:63:00:00:43")):
@@ -86,5 +91,19 @@ def world(nowep_vlan, participant, other):
     snmp = things["snmp"] = SnmpDevice(name="sw-core", address="192.0.2.3", kind=SnmpDevice.Kind.SWITCH)
     snmp.set_secrets(community="snmp-community-secret")
     snmp.save()
+    rule = things["rule"] = AlertRule.objects.get(kind="dhcp-pool")
+    things["alert"] = Alert.objects.create(
+        rule=rule, kind=rule.kind, subject="nat64-a/camp", value=91, raised_at=now, notified_at=now,
+        facts={"pool": "camp", "node": "nat64-a", "percent": 91, "used": 91, "size": 100})
+    channel = things["channel"] = NotificationChannel(name="noc-chat", kind=ChannelKind.WEBHOOK)
+    channel.set_url("https://chat.example.org/hooks/webhook-path-secret")
+    channel.save()
+    things["note"] = TimelineEntry.objects.create(kind=TimelineEntry.Kind.NOTE, text="uplink 2 patched",
+                                                  subject="hall", author="alice-noc", at=now)
+    for who in ("participant", "other"):
+        things[f"{who}_report"] = TroubleReport.objects.create(participant=things[who], what_happened="no IPv4",
+                                                               device=things[f"{who}_device"])
+    things["guide"] = Guide.objects.create(slug="macos-wired-dns64", os="macos", topic="dns64",
+                                           title_en="DNS64 on a wired port", body_en="Open System Settings.")
     return things
 

@@ -1,5 +1,6 @@
-"""Every resource under each role, as on the pages: NOC everything, helpdesk participants and devices (the rest
-read-only, NAS and SNMP not at all), a participant only their own things, nobody anonymous."""
+"""Every resource under each role, as on the pages: NOC everything, helpdesk participants, devices and sign-in codes
+(the rest read-only; NAS, SNMP, notification channels and registration limits not at all), a participant only their
+own things, nobody anonymous."""
 import pytest
 
 from opsconsole.accounts.models import Role
@@ -24,6 +25,15 @@ LISTS = {
     "/api/v1/sessions/": (200, 200, 200),
     "/api/v1/certificates/": (200, 200, 200),
     "/api/v1/snmp-devices/": (200, 403, 403),
+    "/api/v1/sign-in-codes/": (200, 200, 403),
+    "/api/v1/registration-settings/": (200, 403, 403),
+    "/api/v1/wifi-passwords/": (403, 403, 200),
+    "/api/v1/alerts/": (200, 200, 403),
+    "/api/v1/alert-rules/": (200, 200, 403),
+    "/api/v1/notification-channels/": (200, 403, 403),
+    "/api/v1/timeline/": (200, 200, 403),
+    "/api/v1/trouble-reports/": (200, 200, 200),
+    "/api/v1/guides/": (200, 200, 200),
 }
 ROLE_USERS = {Role.NOC: "noc_user", Role.HELPDESK: "helpdesk_user", Role.PARTICIPANT: "participant_user"}
 
@@ -50,9 +60,10 @@ def test_anonymous_gets_nothing(api, world, url):
 
 
 def test_a_participant_lists_only_their_own_things(participant_api, world):
-    own = {name: world[f"participant_{name}"] for name in ("device", "certificate", "session")}
+    own = {name: world[f"participant_{name}"] for name in ("device", "certificate", "session", "report")}
 
-    for url, thing in (("devices", own["device"]), ("certificates", own["certificate"]), ("sessions", own["session"])):
+    for url, thing in (("devices", own["device"]), ("certificates", own["certificate"]), ("sessions", own["session"]),
+                       ("trouble-reports", own["report"])):
         body = participant_api.get(f"/api/v1/{url}/").json()
         assert [row["id"] for row in body["results"]] == [thing.pk], url
     participants = participant_api.get("/api/v1/participants/").json()["results"]
@@ -61,7 +72,8 @@ def test_a_participant_lists_only_their_own_things(participant_api, world):
 
 @pytest.mark.parametrize("path, model", [
     ("devices/{other_device.pk}/", "Device"), ("certificates/{other_certificate.pk}/", "IssuedCertificate"),
-    ("sessions/{other_session.pk}/", "RadAcct"), ("participants/{other.pk}/", "Participant")])
+    ("sessions/{other_session.pk}/", "RadAcct"), ("participants/{other.pk}/", "Participant"),
+    ("trouble-reports/{other_report.pk}/", "TroubleReport")])
 def test_another_participants_things_are_not_found(participant_api, world, path, model):
     response = participant_api.get("/api/v1/" + path.format(**world))
 
@@ -99,6 +111,19 @@ WRITES = [
     ("patch", "/api/v1/nas/{nas.pk}/", {"coa_port": 1700}, (200, 403, 403)),
     ("patch", "/api/v1/snmp-devices/{snmp.pk}/", {"port": 1161}, (200, 403, 403)),
     ("post", "/api/v1/certificates/{participant_certificate.pk}/revoke/", None, (200, 200, 200)),
+    ("post", "/api/v1/sign-in-codes/", lambda world: {"participant": world["participant"].pk}, (201, 201, 403)),
+    ("patch", "/api/v1/registration-settings/1/", {"device_limit": 7}, (200, 403, 403)),
+    ("patch", "/api/v1/alert-rules/{rule.pk}/", {"threshold": 90.0, "enabled": False}, (200, 403, 403)),
+    ("post", "/api/v1/notification-channels/", {"name": "noc-mail", "kind": "email", "addresses": "noc@example.org"},
+     (201, 403, 403)),
+    ("delete", "/api/v1/notification-channels/{channel.pk}/", None, (204, 403, 403)),
+    ("post", "/api/v1/timeline/", {"text": "uplink 3 patched", "subject": "hall"}, (201, 403, 403)),
+    ("post", "/api/v1/trouble-reports/", {"what_happened": "the portal does not load"}, (403, 403, 201)),
+    ("post", "/api/v1/trouble-reports/{participant_report.pk}/answer/", {"answer": "Forget the network and rejoin."},
+     (200, 200, 403)),
+    ("post", "/api/v1/guides/", {"slug": "android-dns64", "os": "android", "topic": "dns64",
+                                 "title_en": "Set the DNS64 resolver", "body_en": "Open Settings."}, (201, 403, 403)),
+    ("patch", "/api/v1/guides/{guide.slug}/", {"order": 5}, (200, 403, 403)),
 ]
 
 
@@ -106,6 +131,7 @@ WRITES = [
 @pytest.mark.parametrize("position, role", list(enumerate(ROLE_USERS)))
 def test_each_change_under_each_role(request, api, world, method, url, body, statuses, position, role):
     world["ssid"] = world["vlan"].ssids.get().pk
+    body = body(world) if callable(body) else body
     client = api(request.getfixturevalue(ROLE_USERS[role]))
 
     response = client(method, url.format(**world), body)

@@ -1,5 +1,10 @@
 """The API refuses what the pages refuse, with the models' own messages, and every change lands in the audit trail
 as the token's owner, through the API, from the caller's address."""
+from datetime import timedelta
+from datetime import timezone as dt_timezone
+
+from django.utils import timezone
+
 from opsconsole.audit.models import AuditEntry
 from opsconsole.registration.models import Device, RegistrationSettings
 
@@ -107,3 +112,37 @@ def test_deleting_a_vlan_still_in_use_is_a_conflict(noc_api, world):
 
     assert response.status_code == 409
     assert response.json()["detail"].startswith("VLAN 40 nowep is still in use by ")
+
+
+def test_the_helpdesk_extends_a_registration_as_on_the_page(helpdesk_api, participant_api, helpdesk_user, world):
+    device = world["participant_device"]
+    url = f"/api/v1/devices/{device.pk}/extend/"
+
+    response = helpdesk_api("post", url, {"hours": 24}, REMOTE_ADDR="2001:db8::5")
+
+    assert response.status_code == 200, response.content
+    device.refresh_from_db()
+    assert timedelta(hours=23, minutes=59) < device.expires_at - timezone.now() <= timedelta(hours=24)
+    assert response.json()["expires_at"] == device.expires_at.astimezone(dt_timezone.utc).isoformat().replace(
+        "+00:00", "Z")
+    entry = AuditEntry.objects.get(object_type="registration.Device", action=AuditEntry.Action.UPDATE, via="api")
+    assert (entry.actor_id, entry.via, entry.remote_addr) == (helpdesk_user.pk, "api", "2001:db8::5")
+    assert helpdesk_api("post", url, {"hours": 721}).json() == {
+        "hours": ["Ensure this value is less than or equal to 720."]}
+    assert participant_api("post", url, {"hours": 1}).json() == {"detail": "Your role may not do this."}
+
+
+def test_the_noc_writes_a_guide_as_on_its_page(noc_api, noc_user, participant_api, world):
+    created = noc_api("post", "/api/v1/guides/", {"slug": "ios-dns64", "os": "ios", "topic": "dns64",
+                                                  "title_en": "Set the DNS64 resolver", "body_en": "Open Settings."})
+
+    assert created.status_code == 201, created.content
+    shown = participant_api.get("/api/v1/guides/ios-dns64/")
+    assert shown.status_code == 200, shown.content
+    assert shown.json()["title_en"] == "Set the DNS64 resolver"
+    entry = AuditEntry.objects.get(object_type="guides.Guide", action=AuditEntry.Action.CREATE, via="api")
+    assert (entry.actor_id, entry.object_repr) == (noc_user.pk, "ios-dns64")
+    assert noc_api("post", "/api/v1/guides/", {"slug": "macos-wired-dns64", "os": "macos", "topic": "dns64",
+                                               "title_en": "x", "body_en": "y"}).json() == {
+        "slug": ["Setup guide with this Short name already exists."]}
+    assert noc_api("delete", "/api/v1/guides/ios-dns64/").status_code == 405
