@@ -129,14 +129,18 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'opsconsole.sqlite3'}")
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        # A new PostgreSQL connection per request costs more than most pages; keep them, checked before reuse.
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0" if DATABASE_URL.startswith("sqlite") else "60")),
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A pool per process, not CONN_MAX_AGE: daphne serves every request in a thread of its own, so a connection kept
+    # per thread was never reused and stayed open until PostgreSQL refused new ones. Connecting costs more than most
+    # pages, so a request takes an open connection from the pool and gives it back when it ends. One web process runs
+    # about as many requests at once as the machine has cores; 10 covers bursts, and the pool waits up to 10 s for a
+    # free connection (then the page answers 503). Processes x DATABASE_POOL_SIZE must stay under max_connections
+    # (100): two web processes, the workers, beat and the pollers use about 30. The health check (conn_health_checks)
+    # drops a connection the server closed, after a PostgreSQL restart, before a request gets it.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")), "timeout": 10,
+    }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet, and SQLite will not create it
     # Web, worker and beat write at the same time: wait for the lock instead of failing with "database is locked".
@@ -189,7 +193,7 @@ CHANNEL_LAYERS = {
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "opsconsole.core.cache.SharedPoolRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CHANNEL_PREFIX", "opsconsole"),
     }
