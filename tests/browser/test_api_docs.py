@@ -13,7 +13,14 @@ def test_the_api_reference_renders_the_schema_under_the_policy(asgi_server, page
     page.add_init_script(RECORD_VIOLATIONS)
 
     page.goto(f"{asgi_server}/api/docs/", timeout=60_000)  # Swagger UI is a large bundle for a loaded machine
-    page.wait_for_selector("text=/api/v1/devices/", timeout=60_000)
+    page.wait_for_selector("text=/api/v1/alert-rules/", timeout=60_000)
+    # Swagger UI renders the tags further down as they scroll into view.
+    for _ in range(40):
+        if page.locator("text=/api/v1/wifi-passwords/").count():
+            break
+        page.mouse.wheel(0, 2000)
+        page.wait_for_timeout(250)
+    page.wait_for_selector("text=/api/v1/wifi-passwords/", timeout=30_000)
 
     assert "Transition-network operations console API" in page.locator(".title").inner_text()
     assert page.evaluate("window.cspViolations") == []

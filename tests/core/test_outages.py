@@ -37,15 +37,27 @@ def token(helpdesk_user) -> str:
 
 @pytest.fixture
 def database_gone():
-    """The connection's next use reaches no database (a port nobody listens on, a file in no directory)."""
-    key, unreachable = ("NAME", "/nonexistent/opsconsole.sqlite3") if connection.vendor == "sqlite" else (
-        "PORT", free_port())
-    kept = connection.settings_dict[key]
-    connection.close()
-    connection.settings_dict[key] = unreachable
+    """The connection's next use reaches no database (a port nobody listens on, a file in no directory). A pool keeps
+    its connections to the real database, so it is closed and made again, for the test and after it, waiting only
+    a second for a connection while the database is gone."""
+    settings = connection.settings_dict
+    kept = {name: settings[name] for name in ("NAME", "PORT")} | {"OPTIONS": settings["OPTIONS"]}
+    reset_connections()
+    if connection.vendor == "sqlite":
+        settings["NAME"] = "/nonexistent/opsconsole.sqlite3"
+    else:
+        settings["PORT"] = free_port()
+    if "pool" in settings["OPTIONS"]:
+        settings["OPTIONS"] = {**settings["OPTIONS"], "pool": {**settings["OPTIONS"]["pool"], "timeout": 1}}
     yield
+    reset_connections()
+    settings.update(kept)
+
+
+def reset_connections() -> None:
     connection.close()
-    connection.settings_dict[key] = kept
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()
 
 
 def test_a_page_whose_database_is_gone_answers_503(helpdesk_client, database_gone):
