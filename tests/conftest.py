@@ -16,6 +16,10 @@ PASSWORD = "correct horse battery staple"
 celery_app.conf.task_always_eager = True
 # Threads of this process (Channels consumers, async tests) must not keep connections that outlive the test database.
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The console's processes that tests start (daphne, workers) use the connection pool; this one does not: a thread a
+# test starts (asyncio.to_thread, an executor's) keeps its connection for the thread's whole life, and late in a
+# long run ten such threads starved the pool, so an unrelated test waited 10 s for a connection and failed.
+settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"opsconsole-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
 
 
