@@ -142,3 +142,24 @@ def test_each_change_under_each_role(request, api, world, method, url, body, sta
     elif response.status_code in (200, 201) and body:
         assert {key: response.json()[key] for key in body} == body
     assert api(None)(method, url.format(**world), body).status_code == 401
+
+
+EMPTY_PLAN = "vlans: []\nssids: []\nprefixes: []\n"
+# Actions that are not one object: (method, url, body, (NOC, helpdesk, participant), the keys of an allowed answer).
+ACTIONS = [
+    ("get", "/api/v1/plan/export/", None, (200, 200, 403), {"yaml"}),
+    ("post", "/api/v1/plan/import/", {"yaml": EMPTY_PLAN}, (200, 403, 403),
+     {"applied", "consequences", "summary", "counts"}),
+    ("post", "/api/v1/participants/import/", {"csv": "name,active_until\nErin,2030-09-01\n"}, (200, 200, 403),
+     {"applied", "participants", "devices", "rows"}),
+]
+
+
+@pytest.mark.parametrize("method, url, body, statuses, keys", ACTIONS, ids=[f"{m} {u}" for m, u, *_rest in ACTIONS])
+@pytest.mark.parametrize("position, role", list(enumerate(ROLE_USERS)))
+def test_each_action_under_each_role(request, api, world, method, url, body, statuses, keys, position, role):
+    response = api(request.getfixturevalue(ROLE_USERS[role]))(method, url, body)
+
+    assert response.status_code == statuses[position], response.content
+    assert set(response.json()) == keys if response.status_code == 200 else response.json() == REFUSED
+    assert api(None)(method, url, body).json() == ANONYMOUS
