@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import alerts, guides, monitoring, nodes, plan, radius, registration, support, timeline
+from . import alerts, guides, lockouts, metrics, monitoring, nodes, plan, radius, registration, support, timeline
 
 router = SimpleRouter()
 router.register("vlans", plan.VlanViewSet)
@@ -33,6 +33,8 @@ router.register("notification-channels", alerts.NotificationChannelViewSet)
 router.register("timeline", timeline.TimelineEntryViewSet)
 router.register("trouble-reports", support.TroubleReportViewSet)
 router.register("guides", guides.GuideViewSet)
+router.register("scrape-tokens", metrics.ScrapeTokenViewSet)
+router.register("lockouts", lockouts.LockoutViewSet, basename="lockout")
 
 app_name = "api"
 urlpatterns = [

@@ -9,6 +9,7 @@ from opsconsole.alerts.models import Alert, AlertRule, ChannelKind, Notification
 from opsconsole.api.models import ApiToken
 from opsconsole.certificates.models import IssuedCertificate, Kind
 from opsconsole.guides.models import Guide
+from opsconsole.metrics.models import ScrapeToken
 from opsconsole.monitoring.models import SnmpDevice
 from opsconsole.nodes.models import ConfigRevision, GatewayNode, Push
 from opsconsole.radius.models import Nas, RadAcct
@@ -64,7 +65,7 @@ def participant_api(api, participant_user):
 def world(nowep_vlan, participant, other):
     """One of each thing the API serves: Carol (the participant_user) and Dave each with a device, certificate and
     session; a node with a revision and a push; a NAS and an SNMP device; an open alert of the DHCP pool rule, a
-    webhook channel, a timeline note, each participant's trouble report and a setup guide."""
+    webhook channel, a timeline note, each participant's trouble report, a setup guide and a scrape token."""
     now = timezone.now()
     things = {"vlan": nowep_vlan, "participant": participant, "other": other}
     for who, mac in (("participant", "00:1b:63:00:00:42"), ("other", "00:1b:63:00:00:43")):
@@ -105,5 +106,8 @@ def world(nowep_vlan, participant, other):
                                                                device=things[f"{who}_device"])
     things["guide"] = Guide.objects.create(slug="macos-wired-dns64", os="macos", topic="dns64",
                                            title_en="DNS64 on a wired port", body_en="Open System Settings.")
+    scrape_token = things["scrape_token"] = ScrapeToken(name="prometheus-1")
+    scrape_token.issue()
+    scrape_token.save()
     return things
 

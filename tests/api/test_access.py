@@ -1,6 +1,6 @@
-"""Every resource under each role, as on the pages: NOC everything, helpdesk participants, devices and sign-in codes
-(the rest read-only; NAS, SNMP, notification channels and registration limits not at all), a participant only their
-own things, nobody anonymous."""
+"""Every resource under each role, as on the pages: NOC everything, helpdesk participants (with the CSV import),
+devices and sign-in codes (the rest read-only; NAS, SNMP, notification channels, registration limits, scrape tokens,
+lockouts and the plan's import not at all), a participant only their own things, nobody anonymous."""
 import pytest
 
 from opsconsole.accounts.models import Role
@@ -34,6 +34,8 @@ LISTS = {
     "/api/v1/timeline/": (200, 200, 403),
     "/api/v1/trouble-reports/": (200, 200, 200),
     "/api/v1/guides/": (200, 200, 200),
+    "/api/v1/scrape-tokens/": (200, 403, 403),
+    "/api/v1/lockouts/": (200, 403, 403),
 }
 ROLE_USERS = {Role.NOC: "noc_user", Role.HELPDESK: "helpdesk_user", Role.PARTICIPANT: "participant_user"}
 
@@ -124,6 +126,8 @@ WRITES = [
     ("post", "/api/v1/guides/", {"slug": "android-dns64", "os": "android", "topic": "dns64",
                                  "title_en": "Set the DNS64 resolver", "body_en": "Open Settings."}, (201, 403, 403)),
     ("patch", "/api/v1/guides/{guide.slug}/", {"order": 5}, (200, 403, 403)),
+    ("post", "/api/v1/scrape-tokens/", {"name": "prometheus-2"}, (201, 403, 403)),
+    ("delete", "/api/v1/scrape-tokens/{scrape_token.pk}/", None, (204, 403, 403)),
 ]
 
 
@@ -152,6 +156,7 @@ ACTIONS = [
      {"applied", "consequences", "summary", "counts"}),
     ("post", "/api/v1/participants/import/", {"csv": "name,active_until\nErin,2030-09-01\n"}, (200, 200, 403),
      {"applied", "participants", "devices", "rows"}),
+    ("post", "/api/v1/lockouts/unlock/", {"username": "nobody"}, (200, 403, 403), {"unlocked", "failed_attempt_records"}),
 ]
 
 
