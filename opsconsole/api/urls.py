@@ -5,7 +5,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import alerts, guides, lockouts, metrics, monitoring, nodes, plan, radius, registration, support, timeline
+from . import alerts, diagnostics, guides, lockouts, metrics, monitoring, nodes, plan, radius, registration, support
+from . import timeline
 
 router = SimpleRouter()
 router.register("vlans", plan.VlanViewSet)
@@ -35,6 +36,8 @@ router.register("trouble-reports", support.TroubleReportViewSet)
 router.register("guides", guides.GuideViewSet)
 router.register("scrape-tokens", metrics.ScrapeTokenViewSet)
 router.register("lockouts", lockouts.LockoutViewSet, basename="lockout")
+router.register("diagnostic-results", diagnostics.DiagnosticResultViewSet)
+router.register("event-domains", diagnostics.EventDomainViewSet)
 
 app_name = "api"
 urlpatterns = [

@@ -8,6 +8,7 @@ from django.utils import timezone
 from opsconsole.alerts.models import Alert, AlertRule, ChannelKind, NotificationChannel
 from opsconsole.api.models import ApiToken
 from opsconsole.certificates.models import IssuedCertificate, Kind
+from opsconsole.diagnostics.models import DiagnosticResult, EventDomain
 from opsconsole.guides.models import Guide
 from opsconsole.metrics.models import ScrapeToken
 from opsconsole.monitoring.models import SnmpDevice
@@ -65,7 +66,7 @@ def participant_api(api, participant_user):
 def world(nowep_vlan, participant, other):
     """One of each thing the API serves: Carol (the participant_user) and Dave each with a device, certificate and
     session; a node with a revision and a push; a NAS and an SNMP device; an open alert of the DHCP pool rule, a
-    webhook channel, a timeline note, each participant's trouble report, a setup guide and a scrape token."""
+    webhook channel, a timeline note, each participant's trouble report, a setup guide, a scrape token, an event domain and an AAAA diagnostic with a workaround."""
     now = timezone.now()
     things = {"vlan": nowep_vlan, "participant": participant, "other": other}
     for who, mac in (("participant", "00:1b:63:00:00:42"), ("other", "00:1b:63:00:00:43")):
@@ -109,5 +110,9 @@ def world(nowep_vlan, participant, other):
     scrape_token = things["scrape_token"] = ScrapeToken(name="prometheus-1")
     scrape_token.issue()
     scrape_token.save()
+    things["event_domain"] = EventDomain.objects.create(name="camp.example.org")
+    things["diagnostic"] = DiagnosticResult.objects.create(
+        kind="aaaa", subject="www.servfail.example", verdict="error-code", ok=False, actor_label="bob-helpdesk",
+        details={"a": ["192.0.2.80"], "aaaa": [], "workaround": True})
     return things
 
