@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from . import alerts, diagnostics, guides, lockouts, metrics, monitoring, nodes, plan, radius, registration, support
-from . import timeline
+from . import survey, timeline
 
 router = SimpleRouter()
 router.register("vlans", plan.VlanViewSet)
@@ -38,6 +38,8 @@ router.register("scrape-tokens", metrics.ScrapeTokenViewSet)
 router.register("lockouts", lockouts.LockoutViewSet, basename="lockout")
 router.register("diagnostic-results", diagnostics.DiagnosticResultViewSet)
 router.register("event-domains", diagnostics.EventDomainViewSet)
+router.register("survey-questions", survey.QuestionViewSet)
+router.register("survey-responses", survey.SurveyResponseViewSet)
 
 app_name = "api"
 urlpatterns = [

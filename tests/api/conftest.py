@@ -16,6 +16,7 @@ from opsconsole.nodes.models import ConfigRevision, GatewayNode, Push
 from opsconsole.radius.models import Nas, RadAcct
 from opsconsole.registration.models import Device
 from opsconsole.support.models import TroubleReport
+from opsconsole.survey.models import Question
 from opsconsole.timeline.models import TimelineEntry
 from tests.registration.conftest import nowep_vlan, other, participant  # noqa: F401  (fixtures the API tests use)
 
@@ -66,7 +67,7 @@ def participant_api(api, participant_user):
 def world(nowep_vlan, participant, other):
     """One of each thing the API serves: Carol (the participant_user) and Dave each with a device, certificate and
     session; a node with a revision and a push; a NAS and an SNMP device; an open alert of the DHCP pool rule, a
-    webhook channel, a timeline note, each participant's trouble report, a setup guide, a scrape token, an event domain and an AAAA diagnostic with a workaround."""
+    webhook channel, a timeline note, each participant's trouble report, a setup guide, a scrape token, an event domain, an AAAA diagnostic with a workaround, and the survey's first question."""
     now = timezone.now()
     things = {"vlan": nowep_vlan, "participant": participant, "other": other}
     for who, mac in (("participant", "00:1b:63:00:00:42"), ("other", "00:1b:63:00:00:43")):
@@ -114,5 +115,6 @@ def world(nowep_vlan, participant, other):
     things["diagnostic"] = DiagnosticResult.objects.create(
         kind="aaaa", subject="www.servfail.example", verdict="error-code", ok=False, actor_label="bob-helpdesk",
         details={"a": ["192.0.2.80"], "aaaa": [], "workaround": True})
+    things["question"] = Question.objects.first()
     return things
 

@@ -1,9 +1,11 @@
 """Every resource under each role, as on the pages: NOC everything, helpdesk participants (with the CSV import),
-devices and sign-in codes (the rest read-only; NAS, SNMP, notification channels, registration limits, scrape tokens,
-lockouts and the plan's import not at all), a participant only their own things, nobody anonymous."""
+devices and sign-in codes, diagnostics (the rest read-only; NAS, SNMP, notification channels, registration limits,
+scrape tokens, lockouts, the plan's import and the survey not at all), a participant only their own things and the
+survey, nobody anonymous."""
 import pytest
 
 from opsconsole.accounts.models import Role
+from opsconsole.survey.models import Question
 from opsconsole.transition.models import Dns64Role
 
 REFUSED = {"detail": "Your role may not do this."}
@@ -39,6 +41,8 @@ LISTS = {
     "/api/v1/lockouts/": (200, 403, 403),
     "/api/v1/diagnostic-results/": (200, 200, 403),
     "/api/v1/event-domains/": (200, 200, 403),
+    "/api/v1/survey-questions/": (200, 403, 200),
+    "/api/v1/survey-responses/": (200, 403, 200),
 }
 ROLE_USERS = {Role.NOC: "noc_user", Role.HELPDESK: "helpdesk_user", Role.PARTICIPANT: "participant_user"}
 
@@ -133,6 +137,7 @@ WRITES = [
     ("delete", "/api/v1/scrape-tokens/{scrape_token.pk}/", None, (204, 403, 403)),
     ("post", "/api/v1/event-domains/", {"name": "camp.test", "note": "the camp's zone"}, (201, 403, 403)),
     ("delete", "/api/v1/event-domains/{event_domain.pk}/", None, (204, 403, 403)),
+    ("patch", "/api/v1/survey-questions/{question.pk}/", {"order": 5, "active": False}, (200, 403, 403)),
 ]
 
 
@@ -173,6 +178,10 @@ ACTIONS = [
      lambda world: {"roles": [Dns64Role.objects.create(node=world["node"], implementation="unbound",
                                                        prefix="64:ff9b::/96").pk]},
      (201, 403, 403), {"id", "role", "name", "aaaa", "a", "reason"}),
+    ("get", "/api/v1/survey-questions/results/", None, (200, 403, 403), {"responses", "questions"}),
+    ("post", "/api/v1/survey-responses/",
+     lambda world: {"answers": {str(pk): 0 for pk in Question.objects.filter(active=True).values_list("pk", flat=True)}},
+     (403, 403, 201), {"id", "submitted_at", "answers"}),
 ]
 
 
