@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from . import alerts, diagnostics, guides, lockouts, metrics, monitoring, nodes, plan, radius, registration, support
-from . import survey, timeline
+from . import selftest, survey, timeline
 
 router = SimpleRouter()
 router.register("vlans", plan.VlanViewSet)
@@ -40,6 +40,7 @@ router.register("diagnostic-results", diagnostics.DiagnosticResultViewSet)
 router.register("event-domains", diagnostics.EventDomainViewSet)
 router.register("survey-questions", survey.QuestionViewSet)
 router.register("survey-responses", survey.SurveyResponseViewSet)
+router.register("self-test-results", selftest.SelfTestResultViewSet)
 
 app_name = "api"
 urlpatterns = [

@@ -1,7 +1,7 @@
 """Every resource under each role, as on the pages: NOC everything, helpdesk participants (with the CSV import),
 devices and sign-in codes, diagnostics (the rest read-only; NAS, SNMP, notification channels, registration limits,
-scrape tokens, lockouts, the plan's import and the survey not at all), a participant only their own things and the
-survey, nobody anonymous."""
+scrape tokens, lockouts, the plan's import, the survey and self-test results not at all), a participant only their
+own things, the survey and self-tests, nobody anonymous."""
 import pytest
 
 from opsconsole.accounts.models import Role
@@ -43,6 +43,7 @@ LISTS = {
     "/api/v1/event-domains/": (200, 200, 403),
     "/api/v1/survey-questions/": (200, 403, 200),
     "/api/v1/survey-responses/": (200, 403, 200),
+    "/api/v1/self-test-results/": (200, 403, 200),
 }
 ROLE_USERS = {Role.NOC: "noc_user", Role.HELPDESK: "helpdesk_user", Role.PARTICIPANT: "participant_user"}
 
@@ -182,6 +183,8 @@ ACTIONS = [
     ("post", "/api/v1/survey-responses/",
      lambda world: {"answers": {str(pk): 0 for pk in Question.objects.filter(active=True).values_list("pk", flat=True)}},
      (403, 403, 201), {"id", "submitted_at", "answers"}),
+    ("post", "/api/v1/self-test-results/", {"probes": {"ipv6": True, "ipv4": False}}, (201, 201, 201),
+     {"id", "participant", "at", "probes", "connectivity", "ipv4", "large_packets", "browser", "words"}),
 ]
 
 
