@@ -4,7 +4,7 @@ keeps the event's domains that the lame-delegation check watches."""
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -13,10 +13,11 @@ from opsconsole.diagnostics import runs
 from opsconsole.diagnostics.attaching import AlreadyAttached, attach_result
 from opsconsole.diagnostics.forms import NameForm, OverrideForm
 from opsconsole.diagnostics.models import AttachedResult, DiagnosticResult, EventDomain
+from opsconsole.diagnostics.views import reverse_zone_files
 from opsconsole.nodes.models import GatewayNode
 from opsconsole.support.models import Status, TroubleReport
 
-from .base import NOC, STAFF, ApiSerializer, Conflict, ModelCleanSerializer, ModelViewSet, ReadOnlyViewSet
+from .base import NOC, STAFF, ApiSerializer, ConsoleAccess, Conflict, ModelCleanSerializer, ModelViewSet, ReadOnlyViewSet
 from .base import filter_set
 from .nodes import ROLE_RESOURCES
 
@@ -183,3 +184,25 @@ class EventDomainViewSet(ModelViewSet):
     serializer_class = EventDomainSerializer
     filterset_class = filter_set(EventDomain, "name")
     http_method_names = ["get", "post", "delete", "head"]
+
+
+class ZoneFile(serializers.Serializer):
+    path = serializers.CharField()
+    content = serializers.CharField()
+
+
+class ReverseZonesSerializer(serializers.Serializer):
+    node = serializers.CharField(source="service.node.name")
+    files = ZoneFile(many=True)
+    problem = serializers.CharField(help_text=_("Why the node's zones cannot be rendered; empty when they can."))
+
+
+class ReverseZonesViewSet(ConsoleAccess, viewsets.GenericViewSet):
+    """Each reverse DNS node's zone files, exactly as the node renders them, as on the reverse zones page."""
+
+    serializer_class = ReverseZonesSerializer
+    filter_backends: list = []
+
+    def list(self, request):
+        nodes = self.paginate_queryset(reverse_zone_files())
+        return self.get_paginated_response(self.get_serializer(nodes, many=True).data)

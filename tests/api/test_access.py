@@ -41,6 +41,7 @@ LISTS = {
     "/api/v1/lockouts/": (200, 403, 403),
     "/api/v1/diagnostic-results/": (200, 200, 403),
     "/api/v1/event-domains/": (200, 200, 403),
+    "/api/v1/reverse-zones/": (200, 200, 403),
     "/api/v1/survey-questions/": (200, 403, 200),
     "/api/v1/survey-responses/": (200, 403, 200),
     "/api/v1/self-test-results/": (200, 403, 200),

@@ -1,9 +1,10 @@
 """The diagnostics over the API, as on their pages, against the DNS lab on loopback: staff run the checks and attach
-results; the NOC applies an AAAA result's workaround and keeps the event's domains."""
+results and read the reverse zones; the NOC applies an AAAA result's workaround and keeps the event's domains."""
 import pytest
 
 from opsconsole.audit.models import AuditEntry
-from opsconsole.diagnostics.models import DiagnosticResult, EventDomain
+from opsconsole.diagnostics.models import DiagnosticResult, EventDomain, ReverseDnsService
+from opsconsole.diagnostics.views import reverse_zone_files
 from opsconsole.nodes.models import GatewayNode
 from opsconsole.support.models import Attachment, Status
 from opsconsole.timeline.models import TimelineEntry
@@ -130,3 +131,17 @@ def test_the_noc_keeps_the_event_domains_normalised(noc_api, helpdesk_api, db):
     assert noc_api("post", "/api/v1/event-domains/", {"name": "a..b"}).json() == {
         "name": ["“a..b” is not a DNS name, e.g. camp.example.org."]}
     assert [row["name"] for row in helpdesk_api.get("/api/v1/event-domains/").json()["results"]] == ["camp.test"]
+
+
+def test_staff_read_the_reverse_zones_as_the_node_renders_them(helpdesk_api, world):
+    ReverseDnsService.objects.create(node=make_node("dns-rev"), forward_domain="camp.example",
+                                     nameserver="ns.camp.example", hostmaster="noc.camp.example", listen="127.0.0.1")
+
+    body = helpdesk_api.get("/api/v1/reverse-zones/").json()
+
+    assert body["count"] == 1
+    zones = body["results"][0]
+    assert (zones["node"], zones["problem"]) == ("dns-rev", "")
+    by_path = {file["path"]: file["content"] for file in zones["files"]}
+    assert by_path == {file.path: file.content for file in reverse_zone_files()[0]["files"]}
+    assert any("$GENERATE" in content and "v4-192-0-2-$.camp.example." in content for content in by_path.values())
