@@ -130,7 +130,7 @@ class DiagnosticResultViewSet(ReadOnlyViewSet):
         return self.stored(runs.run_pmtu_check(asked["node"], asked["destination"], request.user))
 
     @extend_schema(request=LameCheck, responses={201: DiagnosticResultSerializer(many=True)})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)
     def lame(self, request):
         """Check the delegation of one event domain, or of each: every nameserver the parent lists must answer with
         authority."""
