@@ -32,7 +32,7 @@ def lockout_page(request, original_response=None, credentials=None):  # the sign
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
-def _locked(field: str) -> list[dict]:
+def locked_out(field: str) -> list[dict]:
     """User names or addresses at or over the failure limit within the cool-off time, newest first."""
     since = timezone.now() - get_cool_off()
     rows = (AccessAttempt.objects.filter(attempt_time__gte=since).exclude(**{f"{field}__isnull": True}).values(field)
@@ -44,7 +44,18 @@ def _locked(field: str) -> list[dict]:
 @noc_required
 def lockouts(request):
     return render(request, "accounts/lockouts.html", {"sections": [
-        (_("Accounts"), "username", _locked("username")), (_("Addresses"), "ip_address", _locked("ip_address"))]})
+        (_("Accounts"), "username", locked_out("username")),
+        (_("Addresses"), "ip_address", locked_out("ip_address"))]})
+
+
+def unlock_sign_in(username: str | None, address: str | None) -> tuple[str, int]:
+    """Forget the failed sign-ins of USERNAME or ADDRESS (or both at once), in the audit trail; returns what was
+    unlocked and how many failure records went."""
+    count = AxesProxyHandler.reset_attempts(username=username, ip_address=address)
+    what = username or address
+    record(AuditEntry.Action.ACTION, "axes.AccessAttempt", what, _("unlocked sign-in for %(what)s") % {"what": what},
+           before={"failed_attempt_records": count}, after={"failed_attempt_records": 0})
+    return what, count
 
 
 @noc_required
@@ -52,9 +63,6 @@ def lockouts(request):
 def unlock(request):
     username, address = request.POST.get("username") or None, request.POST.get("ip_address") or None
     if username or address:
-        count = AxesProxyHandler.reset_attempts(username=username, ip_address=address)
-        what = username or address
-        record(AuditEntry.Action.ACTION, "axes.AccessAttempt", what, _("unlocked sign-in for %(what)s") % {"what": what},
-               before={"failed_attempt_records": count}, after={"failed_attempt_records": 0})
+        what, _count = unlock_sign_in(username, address)
         messages.success(request, _("%(what)s may sign in again.") % {"what": what})
     return redirect("accounts:lockouts")

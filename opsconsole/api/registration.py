@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from opsconsole.accounts.models import Role, User
 from opsconsole.core.client_address import client_address
 from opsconsole.registration.forms import ExtendForm
+from opsconsole.registration.importer import COLUMNS, MAX_BYTES, TOO_LARGE, import_csv
 from opsconsole.registration.mac import is_locally_administered, search_digits
 from opsconsole.registration.models import Device, Participant, PortalRegistration, RegistrationSettings, SignInCode
 from opsconsole.registration.models import Source, lock_participants, registered_already, registrable_vlans
@@ -53,6 +54,24 @@ class ParticipantFilter(filter_set(Participant, "email", "affiliation")):
         return queryset.filter(matches)
 
 
+class ParticipantCsv(serializers.Serializer):
+    csv = serializers.CharField(
+        trim_whitespace=False, allow_blank=True, max_length=MAX_BYTES, error_messages={"max_length": TOO_LARGE},
+        help_text=_("The CSV text, with a header naming the columns %(columns)s: one row per device; rows with the "
+                    "same e-mail are one participant.") % {"columns": ", ".join(COLUMNS)})
+    apply = serializers.BooleanField(
+        default=False, help_text=_("false: a preview, as the page's \"Preview\"; true: import every row."))
+
+
+class ParticipantsImported(serializers.Serializer):
+    applied = serializers.BooleanField()
+    participants = serializers.IntegerField(help_text=_("New participants, made or to be made."))
+    devices = serializers.IntegerField(help_text=_("New devices, registered or to be registered."))
+    rows = inline_serializer("CsvRow", many=True, fields={
+        "number": serializers.IntegerField(help_text=_("The row's number as a spreadsheet counts it (the header is 1).")),
+        **{column: serializers.CharField() for column in COLUMNS}})
+
+
 class ParticipantViewSet(ModelViewSet):
     queryset = Participant.objects.defer("search_text")
     serializer_class = ParticipantSerializer
@@ -63,6 +82,21 @@ class ParticipantViewSet(ModelViewSet):
 
     def owned_by(self, queryset, participant):
         return queryset.filter(pk=participant.pk)
+
+    @extend_schema(request=ParticipantCsv, responses=ParticipantsImported)
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_csv(self, request):
+        """Preview or import participants and their devices from CSV, as on the helpdesk's import page: every row is
+        checked by the models, and nothing is written if any row is bad; then every problem is refused under "csv",
+        each naming its row and column."""
+        asked = ParticipantCsv(data=request.data)
+        asked.is_valid(raise_exception=True)
+        applied = asked.validated_data["apply"]
+        result = import_csv(asked.validated_data["csv"], request.user, commit=applied)
+        if result.errors:
+            raise serializers.ValidationError({"csv": result.errors})
+        return Response({"applied": applied, "participants": result.participants, "devices": result.devices,
+                         "rows": result.rows})
 
 
 class DeviceSerializer(ModelCleanSerializer):

@@ -32,5 +32,5 @@ class ConsoleSchema(AutoSchema):
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             refusals["409"] = _error("The change conflicts with the current state; the message says how.", ERROR)
         if getattr(self.view, "action", None) in getattr(self.view, "rate_limited_actions", ()):
-            refusals["429"] = _error("Too many self-service registrations in the last hour.", ERROR)
+            refusals["429"] = _error("Too many of these from the caller or its address in the last hour.", ERROR)
         return {**refusals, **responses}

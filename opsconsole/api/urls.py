@@ -5,13 +5,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import alerts, guides, monitoring, nodes, plan, radius, registration, support, timeline
+from . import alerts, diagnostics, guides, lockouts, metrics, monitoring, nodes, plan, radius, registration, support
+from . import selftest, survey, timeline
 
 router = SimpleRouter()
 router.register("vlans", plan.VlanViewSet)
 router.register("vlan-families", plan.VlanFamilyViewSet)
 router.register("ssids", plan.SsidViewSet)
 router.register("prefixes", plan.PrefixViewSet)
+router.register("plan", plan.PlanViewSet, basename="plan")
 router.register("participants", registration.ParticipantViewSet)
 router.register("devices", registration.DeviceViewSet)
 router.register("sign-in-codes", registration.SignInCodeViewSet)
@@ -32,6 +34,14 @@ router.register("notification-channels", alerts.NotificationChannelViewSet)
 router.register("timeline", timeline.TimelineEntryViewSet)
 router.register("trouble-reports", support.TroubleReportViewSet)
 router.register("guides", guides.GuideViewSet)
+router.register("scrape-tokens", metrics.ScrapeTokenViewSet)
+router.register("lockouts", lockouts.LockoutViewSet, basename="lockout")
+router.register("diagnostic-results", diagnostics.DiagnosticResultViewSet)
+router.register("event-domains", diagnostics.EventDomainViewSet)
+router.register("reverse-zones", diagnostics.ReverseZonesViewSet, basename="reverse-zones")
+router.register("survey-questions", survey.QuestionViewSet)
+router.register("survey-responses", survey.SurveyResponseViewSet)
+router.register("self-test-results", selftest.SelfTestResultViewSet)
 
 app_name = "api"
 urlpatterns = [

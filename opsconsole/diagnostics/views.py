@@ -139,9 +139,8 @@ def domain_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("diagnostics:domains")
 
 
-@staff_required
-def reverse_zones(request: HttpRequest) -> HttpResponse:
-    """Each reverse DNS node's zone files, exactly as the node renders them."""
+def reverse_zone_files() -> list[dict]:
+    """Each reverse DNS node's zone files, exactly as the node renders them, or why they cannot be rendered."""
     nodes = []
     for service in ReverseDnsService.objects.select_related("node").order_by("node__name"):
         try:
@@ -149,4 +148,9 @@ def reverse_zones(request: HttpRequest) -> HttpResponse:
             nodes.append({"service": service, "files": files, "problem": ""})
         except IntentError as error:
             nodes.append({"service": service, "files": [], "problem": str(error)})
-    return render(request, "diagnostics/reverse.html", {"nodes": nodes})
+    return nodes
+
+
+@staff_required
+def reverse_zones(request: HttpRequest) -> HttpResponse:
+    return render(request, "diagnostics/reverse.html", {"nodes": reverse_zone_files()})

@@ -8,6 +8,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,6 +26,7 @@ TIMEOUT_MS = 8000
 RECENT = 50
 # Anyone may post results: enough for a participant trying every network and device, too few to drown the summary.
 RESULTS_PER_HOUR = 30
+TOO_MANY_RESULTS = gettext_lazy("Too many self-test results from this address in the last hour; try again later.")
 
 
 def probe_urls() -> list[dict]:
@@ -70,6 +72,11 @@ def parse_probes(body: bytes) -> dict[str, bool | None]:
         data = json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError):
         raise ValueError(_("The results are not JSON.")) from None
+    return checked_probes(data)
+
+
+def checked_probes(data) -> dict[str, bool | None]:
+    """DATA if it is an object of this test's probe names to outcomes, else ValueError with a message."""
     if not isinstance(data, dict) or not data:
         raise ValueError(_("Send an object of probe names to true, false or null."))
     for name, outcome in data.items():
@@ -89,17 +96,20 @@ def too_many_results(address: str) -> bool:
 @require_POST
 def submit(request):
     if too_many_results(client_address(request) or "unknown"):
-        return HttpResponse(_("Too many self-test results from this address in the last hour; try again later."),
-                            status=429, content_type="text/plain; charset=utf-8")
+        return HttpResponse(str(TOO_MANY_RESULTS), status=429, content_type="text/plain; charset=utf-8")
     try:
         probes = parse_probes(request.body)
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    result = keep_result(portal_participant(request), probes, request.headers.get("User-Agent", ""))
+    return render(request, "selftest/_verdict.html", {"result": result, "words": in_words(result.verdict)})
+
+
+def keep_result(participant, probes: dict[str, bool | None], browser: str) -> SelfTestResult:
     verdict = v.judge(probes)
-    result = SelfTestResult.objects.create(
-        participant=portal_participant(request), probes=probes, connectivity=verdict.connectivity, ipv4=verdict.ipv4,
-        large_packets=verdict.large_packets, browser=request.headers.get("User-Agent", "")[:200])
-    return render(request, "selftest/_verdict.html", {"result": result, "words": in_words(verdict)})
+    return SelfTestResult.objects.create(
+        participant=participant, probes=probes, connectivity=verdict.connectivity, ipv4=verdict.ipv4,
+        large_packets=verdict.large_packets, browser=browser[:200])
 
 
 @noc_required

@@ -1,7 +1,7 @@
 """The participants' survey: the NOC's questions (each a single choice, in Japanese and English) and the answers,
 one set per participant."""
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -79,3 +79,15 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"answer to question {self.question_id}"
+
+
+def submit_answers(participant, chosen: list[tuple[Question, int]]) -> Response | None:
+    """Store a participant's one set of answers; None when they have answered already (another tab got there first)."""
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(participant=participant)
+            Answer.objects.bulk_create(Answer(response=response, question=question, choice=choice)
+                                       for question, choice in chosen)
+    except IntegrityError:
+        return None
+    return response

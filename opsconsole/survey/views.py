@@ -2,7 +2,6 @@
 import csv
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,7 @@ from opsconsole.registration.models import Participant
 from opsconsole.registration.portal import participant_required
 
 from .forms import AnswersForm, QuestionForm
-from .models import Answer, Question, Response
+from .models import Answer, Question, Response, submit_answers
 
 
 @participant_required
@@ -24,12 +23,7 @@ def answer(request, participant: Participant):
         return render(request, "survey/answered.html")
     form = AnswersForm(list(Question.objects.filter(active=True)), request.POST or None)
     if request.method == "POST" and form.fields and form.is_valid():
-        try:
-            with transaction.atomic():
-                response = Response.objects.create(participant=participant)
-                Answer.objects.bulk_create(Answer(response=response, question=question, choice=choice)
-                                           for question, choice in form.chosen())
-        except IntegrityError:  # the same participant's other tab got there first
+        if submit_answers(participant, form.chosen()) is None:
             return render(request, "survey/answered.html", status=409)
         messages.success(request, _("Thank you for answering the survey."))
         return redirect("survey-portal:answer")

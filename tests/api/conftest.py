@@ -3,17 +3,21 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from opsconsole.alerts.models import Alert, AlertRule, ChannelKind, NotificationChannel
 from opsconsole.api.models import ApiToken
 from opsconsole.certificates.models import IssuedCertificate, Kind
+from opsconsole.diagnostics.models import DiagnosticResult, EventDomain
 from opsconsole.guides.models import Guide
+from opsconsole.metrics.models import ScrapeToken
 from opsconsole.monitoring.models import SnmpDevice
 from opsconsole.nodes.models import ConfigRevision, GatewayNode, Push
 from opsconsole.radius.models import Nas, RadAcct
 from opsconsole.registration.models import Device
 from opsconsole.support.models import TroubleReport
+from opsconsole.survey.models import Question
 from opsconsole.timeline.models import TimelineEntry
 from tests.registration.conftest import nowep_vlan, other, participant  # noqa: F401  (fixtures the API tests use)
 
@@ -36,6 +40,12 @@ class ApiClient:
 
 def token_for(user) -> str:
     return ApiToken.issue(user, f"{user.username}'s script")[1]
+
+
+@pytest.fixture(autouse=True)
+def no_earlier_self_tests_counted():
+    """The self-test's hourly limit per address is counted in the shared cache, which outlives a test run."""
+    cache.delete("selftest-results:127.0.0.1")
 
 
 @pytest.fixture
@@ -64,7 +74,7 @@ def participant_api(api, participant_user):
 def world(nowep_vlan, participant, other):
     """One of each thing the API serves: Carol (the participant_user) and Dave each with a device, certificate and
     session; a node with a revision and a push; a NAS and an SNMP device; an open alert of the DHCP pool rule, a
-    webhook channel, a timeline note, each participant's trouble report and a setup guide."""
+    webhook channel, a timeline note, each participant's trouble report, a setup guide, a scrape token, an event domain, an AAAA diagnostic with a workaround, and the survey's first question."""
     now = timezone.now()
     things = {"vlan": nowep_vlan, "participant": participant, "other": other}
     for who, mac in (("participant", "00:1b:63:00:00:42"), ("other", "00:1b:63:00:00:43")):
@@ -105,5 +115,13 @@ def world(nowep_vlan, participant, other):
                                                                device=things[f"{who}_device"])
     things["guide"] = Guide.objects.create(slug="macos-wired-dns64", os="macos", topic="dns64",
                                            title_en="DNS64 on a wired port", body_en="Open System Settings.")
+    scrape_token = things["scrape_token"] = ScrapeToken(name="prometheus-1")
+    scrape_token.issue()
+    scrape_token.save()
+    things["event_domain"] = EventDomain.objects.create(name="camp.example.org")
+    things["diagnostic"] = DiagnosticResult.objects.create(
+        kind="aaaa", subject="www.servfail.example", verdict="error-code", ok=False, actor_label="bob-helpdesk",
+        details={"a": ["192.0.2.80"], "aaaa": [], "workaround": True})
+    things["question"] = Question.objects.first()
     return things
 

@@ -1,9 +1,12 @@
-"""Every resource under each role, as on the pages: NOC everything, helpdesk participants, devices and sign-in codes
-(the rest read-only; NAS, SNMP, notification channels and registration limits not at all), a participant only their
-own things, nobody anonymous."""
+"""Every resource under each role, as on the pages: NOC everything, helpdesk participants (with the CSV import),
+devices and sign-in codes, diagnostics (the rest read-only; NAS, SNMP, notification channels, registration limits,
+scrape tokens, lockouts, the plan's import, the survey and self-test results not at all), a participant only their
+own things, the survey and self-tests, nobody anonymous."""
 import pytest
 
 from opsconsole.accounts.models import Role
+from opsconsole.survey.models import Question
+from opsconsole.transition.models import Dns64Role
 
 REFUSED = {"detail": "Your role may not do this."}
 ANONYMOUS = {"detail": "Authentication credentials were not provided."}
@@ -34,6 +37,14 @@ LISTS = {
     "/api/v1/timeline/": (200, 200, 403),
     "/api/v1/trouble-reports/": (200, 200, 200),
     "/api/v1/guides/": (200, 200, 200),
+    "/api/v1/scrape-tokens/": (200, 403, 403),
+    "/api/v1/lockouts/": (200, 403, 403),
+    "/api/v1/diagnostic-results/": (200, 200, 403),
+    "/api/v1/event-domains/": (200, 200, 403),
+    "/api/v1/reverse-zones/": (200, 200, 403),
+    "/api/v1/survey-questions/": (200, 403, 200),
+    "/api/v1/survey-responses/": (200, 403, 200),
+    "/api/v1/self-test-results/": (200, 403, 200),
 }
 ROLE_USERS = {Role.NOC: "noc_user", Role.HELPDESK: "helpdesk_user", Role.PARTICIPANT: "participant_user"}
 
@@ -124,6 +135,11 @@ WRITES = [
     ("post", "/api/v1/guides/", {"slug": "android-dns64", "os": "android", "topic": "dns64",
                                  "title_en": "Set the DNS64 resolver", "body_en": "Open Settings."}, (201, 403, 403)),
     ("patch", "/api/v1/guides/{guide.slug}/", {"order": 5}, (200, 403, 403)),
+    ("post", "/api/v1/scrape-tokens/", {"name": "prometheus-2"}, (201, 403, 403)),
+    ("delete", "/api/v1/scrape-tokens/{scrape_token.pk}/", None, (204, 403, 403)),
+    ("post", "/api/v1/event-domains/", {"name": "camp.test", "note": "the camp's zone"}, (201, 403, 403)),
+    ("delete", "/api/v1/event-domains/{event_domain.pk}/", None, (204, 403, 403)),
+    ("patch", "/api/v1/survey-questions/{question.pk}/", {"order": 5, "active": False}, (200, 403, 403)),
 ]
 
 
@@ -142,3 +158,49 @@ def test_each_change_under_each_role(request, api, world, method, url, body, sta
     elif response.status_code in (200, 201) and body:
         assert {key: response.json()[key] for key in body} == body
     assert api(None)(method, url.format(**world), body).status_code == 401
+
+
+EMPTY_PLAN = "vlans: []\nssids: []\nprefixes: []\n"
+DIAGNOSTIC = {"id", "kind", "subject", "verdict", "verdict_label", "ok", "details", "run_by", "at", "attached_to",
+              "workaround"}
+# Actions beside reading and writing one object: (method, url, body, (NOC, helpdesk, participant), the keys of an
+# allowed answer, or of each of its items).
+ACTIONS = [
+    ("get", "/api/v1/plan/export/", None, (200, 200, 403), {"yaml"}),
+    ("post", "/api/v1/plan/import/", {"yaml": EMPTY_PLAN}, (200, 403, 403),
+     {"applied", "consequences", "summary", "counts"}),
+    ("post", "/api/v1/participants/import/", {"csv": "name,active_until\nErin,2030-09-01\n"}, (200, 200, 403),
+     {"applied", "participants", "devices", "rows"}),
+    ("post", "/api/v1/lockouts/unlock/", {"username": "nobody"}, (200, 403, 403), {"unlocked", "failed_attempt_records"}),
+    ("post", "/api/v1/diagnostic-results/pmtu/", {"node": "nat64-a", "destination": "192.0.2.1"}, (201, 201, 403),
+     DIAGNOSTIC),
+    ("post", "/api/v1/diagnostic-results/lame/", {"domain": None}, (201, 201, 403), DIAGNOSTIC),
+    ("post", "/api/v1/diagnostic-results/{diagnostic.pk}/attach/", {}, (201, 201, 403), {"id", "report", "by", "at"}),
+    ("post", "/api/v1/diagnostic-results/{diagnostic.pk}/override/",
+     lambda world: {"roles": [Dns64Role.objects.create(node=world["node"], implementation="unbound",
+                                                       prefix="64:ff9b::/96").pk]},
+     (201, 403, 403), {"id", "role", "name", "aaaa", "a", "reason"}),
+    ("get", "/api/v1/survey-questions/results/", None, (200, 403, 403), {"responses", "questions"}),
+    ("post", "/api/v1/survey-responses/",
+     lambda world: {"answers": {str(pk): 0 for pk in Question.objects.filter(active=True).values_list("pk", flat=True)}},
+     (403, 403, 201), {"id", "submitted_at", "answers"}),
+    ("post", "/api/v1/self-test-results/", {"probes": {"ipv6": True, "ipv4": False}}, (201, 201, 201),
+     {"id", "participant", "at", "probes", "connectivity", "ipv4", "large_packets", "browser", "words"}),
+]
+
+
+@pytest.mark.parametrize("method, url, body, statuses, keys", ACTIONS, ids=[f"{m} {u}" for m, u, *_rest in ACTIONS])
+@pytest.mark.parametrize("position, role", list(enumerate(ROLE_USERS)))
+def test_each_action_under_each_role(request, api, world, method, url, body, statuses, keys, position, role, settings):
+    settings.DIAGNOSTICS_ROOT_SERVERS = []  # the lame-delegation check answers "could not check" at once
+    body, url = body(world) if callable(body) else body, url.format(**world)
+
+    response = api(request.getfixturevalue(ROLE_USERS[role]))(method, url, body)
+
+    assert response.status_code == statuses[position], response.content
+    if response.status_code == 403:
+        assert response.json() == REFUSED
+    else:
+        answer = response.json()
+        assert all(set(item) == keys for item in answer) if isinstance(answer, list) else set(answer) == keys
+    assert api(None)(method, url, body).json() == ANONYMOUS
