@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from opsconsole.alerts.models import WEBHOOK_URL_INVALID, Alert, AlertRule, ChannelKind, NotificationChannel
 
-from .base import NOC, STAFF, ApiSerializer, ModelCleanSerializer, ModelViewSet, ReadOnlyViewSet, filter_set
+from .base import NOC, ApiSerializer, ModelCleanSerializer, ModelViewSet, ReadOnlyViewSet, filter_set
 
 
 class AlertSerializer(ApiSerializer):

@@ -13,7 +13,7 @@ from opsconsole.diagnostics import runs
 from opsconsole.diagnostics.attaching import AlreadyAttached, attach_result
 from opsconsole.diagnostics.forms import NameForm, OverrideForm
 from opsconsole.diagnostics.models import AttachedResult, DiagnosticResult, EventDomain
-from opsconsole.diagnostics.views import reverse_zone_files
+from opsconsole.diagnostics.reverse import reverse_zone_files
 from opsconsole.nodes.models import GatewayNode
 from opsconsole.support.models import Status, TroubleReport
 

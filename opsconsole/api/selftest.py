@@ -10,7 +10,7 @@ from opsconsole.accounts.models import Role
 from opsconsole.core.client_address import client_address
 from opsconsole.selftest.models import SelfTestResult
 from opsconsole.selftest.verdict import PROBES
-from opsconsole.selftest.views import TOO_MANY_RESULTS, checked_probes, keep_result, too_many_results
+from opsconsole.selftest.results import TOO_MANY_RESULTS, checked_probes, keep_result, too_many_results
 from opsconsole.selftest.wording import in_words
 
 from .base import EVERYONE, ApiSerializer, ReadOnlyViewSet, filter_set, own_participant

@@ -1,6 +1,5 @@
 """Trouble reports over the API: a participant reports and reads their own, as in the portal; the helpdesk's queue
 answers them and attaches other tools' results, as on the report page."""
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action

@@ -8,9 +8,8 @@ from rest_framework.response import Response
 
 from opsconsole.accounts.models import Role
 from opsconsole.survey.forms import AnswersForm, QuestionForm
-from opsconsole.survey.models import Answer, Question, submit_answers
+from opsconsole.survey.models import Answer, Question, submit_answers, tallies
 from opsconsole.survey.models import Response as SurveyResponse
-from opsconsole.survey.views import tallies
 
 from .base import NOC, ApiSerializer, Conflict, ModelCleanSerializer, ModelViewSet, ReadOnlyViewSet, filter_set
 from .base import own_participant

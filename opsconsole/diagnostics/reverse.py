@@ -18,6 +18,9 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from gateways.intent import IntentError
+from gateways.render import render_intent
+from opsconsole.nodes.intents import build_intent
 from opsconsole.plan.choices import Allocation, Family, PrefixPurpose
 from opsconsole.plan.models import Prefix
 from opsconsole.registration.models import Device, NeighbourEntry
@@ -111,3 +114,15 @@ def roles_for(node) -> dict:
         return {}
     role = reverse_dns_role(service)
     return {"reverse_dns": role} if role["zones"] else {}
+
+
+def reverse_zone_files() -> list[dict]:
+    """Each reverse DNS node's zone files, exactly as the node renders them, or why they cannot be rendered."""
+    nodes = []
+    for service in ReverseDnsService.objects.select_related("node").order_by("node__name"):
+        try:
+            files = [f for f in render_intent(build_intent(service.node)) if f.path.endswith(".zone")]
+            nodes.append({"service": service, "files": files, "problem": ""})
+        except IntentError as error:
+            nodes.append({"service": service, "files": [], "problem": str(error)})
+    return nodes

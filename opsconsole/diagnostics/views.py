@@ -8,15 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gateways.intent import IntentError
-from gateways.render import render_intent
 from opsconsole.accounts.access import noc_required, staff_required
-from opsconsole.nodes.intents import build_intent
 
 from . import runs
+from .reverse import reverse_zone_files
 from .attaching import AlreadyAttached, attach_result
 from .forms import AttachForm, EventDomainForm, NameForm, OverrideForm, PmtuForm
-from .models import DiagnosticResult, EventDomain, ReverseDnsService
+from .models import DiagnosticResult, EventDomain
 
 PAGE_SIZE = 50
 
@@ -137,18 +135,6 @@ def domains(request: HttpRequest) -> HttpResponse:
 def domain_delete(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(EventDomain, pk=pk).delete()
     return redirect("diagnostics:domains")
-
-
-def reverse_zone_files() -> list[dict]:
-    """Each reverse DNS node's zone files, exactly as the node renders them, or why they cannot be rendered."""
-    nodes = []
-    for service in ReverseDnsService.objects.select_related("node").order_by("node__name"):
-        try:
-            files = [f for f in render_intent(build_intent(service.node)) if f.path.endswith(".zone")]
-            nodes.append({"service": service, "files": files, "problem": ""})
-        except IntentError as error:
-            nodes.append({"service": service, "files": [], "problem": str(error)})
-    return nodes
 
 
 @staff_required

@@ -2,13 +2,11 @@
 import json
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,15 +16,13 @@ from opsconsole.registration.portal import portal_participant
 
 from . import verdict as v
 from .models import SelfTestResult
+from .results import TOO_MANY_RESULTS, checked_probes, keep_result, too_many_results
 from .wording import CONNECTIVITY, LARGE, PROBES, in_words
 
 # Far more than one full-size packet in each direction's window: a path MTU black hole stalls it, not the small probe.
 LARGE_BYTES = 64 * 1024
 TIMEOUT_MS = 8000
 RECENT = 50
-# Anyone may post results: enough for a participant trying every network and device, too few to drown the summary.
-RESULTS_PER_HOUR = 30
-TOO_MANY_RESULTS = gettext_lazy("Too many self-test results from this address in the last hour; try again later.")
 
 
 def probe_urls() -> list[dict]:
@@ -75,24 +71,6 @@ def parse_probes(body: bytes) -> dict[str, bool | None]:
     return checked_probes(data)
 
 
-def checked_probes(data) -> dict[str, bool | None]:
-    """DATA if it is an object of this test's probe names to outcomes, else ValueError with a message."""
-    if not isinstance(data, dict) or not data:
-        raise ValueError(_("Send an object of probe names to true, false or null."))
-    for name, outcome in data.items():
-        if name not in v.PROBES:
-            raise ValueError(_("“%(name)s” is not a probe of this test.") % {"name": name[:40]})
-        if outcome not in (True, False, None):
-            raise ValueError(_("The outcome of %(name)s must be true, false or null.") % {"name": name})
-    return data
-
-
-def too_many_results(address: str) -> bool:
-    key = f"selftest-results:{address}"
-    cache.add(key, 0, timeout=3600)
-    return cache.incr(key) > RESULTS_PER_HOUR
-
-
 @require_POST
 def submit(request):
     if too_many_results(client_address(request) or "unknown"):
@@ -103,13 +81,6 @@ def submit(request):
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     result = keep_result(portal_participant(request), probes, request.headers.get("User-Agent", ""))
     return render(request, "selftest/_verdict.html", {"result": result, "words": in_words(result.verdict)})
-
-
-def keep_result(participant, probes: dict[str, bool | None], browser: str) -> SelfTestResult:
-    verdict = v.judge(probes)
-    return SelfTestResult.objects.create(
-        participant=participant, probes=probes, connectivity=verdict.connectivity, ipv4=verdict.ipv4,
-        large_packets=verdict.large_packets, browser=browser[:200])
 
 
 @noc_required

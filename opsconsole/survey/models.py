@@ -2,6 +2,7 @@
 one set per participant."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -91,3 +92,17 @@ def submit_answers(participant, chosen: list[tuple[Question, int]]) -> Response 
     except IntegrityError:
         return None
     return response
+
+
+def tallies() -> list[dict]:
+    """Per question, how many chose each choice, as rows for the bar chart."""
+    counts = {(row["question"], row["choice"]): row["n"]
+              for row in Answer.objects.values("question", "choice").annotate(n=Count("pk"))}
+    result = []
+    for question in Question.objects.all():
+        answered = sum(n for (pk, _choice), n in counts.items() if pk == question.pk)
+        rows = [{"label": label, "count": counts.get((question.pk, index), 0),
+                 "percent": round(100 * counts.get((question.pk, index), 0) / answered) if answered else 0}
+                for index, label in enumerate(question.choices)]
+        result.append({"question": question, "answered": answered, "rows": rows})
+    return result

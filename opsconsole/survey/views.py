@@ -2,7 +2,6 @@
 import csv
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from opsconsole.registration.models import Participant
 from opsconsole.registration.portal import participant_required
 
 from .forms import AnswersForm, QuestionForm
-from .models import Answer, Question, Response, submit_answers
+from .models import Answer, Question, Response, submit_answers, tallies
 
 
 @participant_required
@@ -28,20 +27,6 @@ def answer(request, participant: Participant):
         messages.success(request, _("Thank you for answering the survey."))
         return redirect("survey-portal:answer")
     return render(request, "survey/answer.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def tallies() -> list[dict]:
-    """Per question, how many chose each choice, as rows for the bar chart."""
-    counts = {(row["question"], row["choice"]): row["n"]
-              for row in Answer.objects.values("question", "choice").annotate(n=Count("pk"))}
-    result = []
-    for question in Question.objects.all():
-        answered = sum(n for (pk, _choice), n in counts.items() if pk == question.pk)
-        rows = [{"label": label, "count": counts.get((question.pk, index), 0),
-                 "percent": round(100 * counts.get((question.pk, index), 0) / answered) if answered else 0}
-                for index, label in enumerate(question.choices)]
-        result.append({"question": question, "answered": answered, "rows": rows})
-    return result
 
 
 @noc_required

@@ -4,7 +4,7 @@ import pytest
 
 from opsconsole.audit.models import AuditEntry
 from opsconsole.diagnostics.models import DiagnosticResult, EventDomain, ReverseDnsService
-from opsconsole.diagnostics.views import reverse_zone_files
+from opsconsole.diagnostics.reverse import reverse_zone_files
 from opsconsole.nodes.models import GatewayNode
 from opsconsole.support.models import Attachment, Status
 from opsconsole.timeline.models import TimelineEntry

@@ -3,7 +3,7 @@ theirs, the page's messages for bad outcomes, and its hourly limit per address."
 from django.core.cache import cache
 
 from opsconsole.selftest.models import SelfTestResult
-from opsconsole.selftest.views import RESULTS_PER_HOUR
+from opsconsole.selftest.results import RESULTS_PER_HOUR
 
 URL = "/api/v1/self-test-results/"
 NAT64 = {"ipv6": True, "ipv4": True, "dual_stack": True, "dns64": True, "ipv4_literal": False, "large": None}

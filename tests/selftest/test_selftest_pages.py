@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import cache
 
 from opsconsole.selftest.models import SelfTestResult
-from opsconsole.selftest.views import LARGE_BYTES, RESULTS_PER_HOUR
+from opsconsole.selftest.results import RESULTS_PER_HOUR
+from opsconsole.selftest.views import LARGE_BYTES
 from tests.registration.conftest import make_participant
 
 URLS = {"ipv6": "http://v6.selftest.test:8001", "ipv4": "http://v4.selftest.test:8001",
