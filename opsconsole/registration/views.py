@@ -1,6 +1,10 @@
 """The helpdesk desk: find a participant as you type, see why a device cannot connect, register, edit, remove, extend."""
+import functools
+import operator
+
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,19 +31,35 @@ def search_participants(query: str) -> list[dict]:
     query = query.strip()
     if not query:
         return []
-    matches = Q(search_text__contains=query.lower())
+    fragments = [query.lower()]
     digits = search_digits(query)
     if digits:
-        matches |= Q(search_text__contains=digits)
-    first = Participant.objects.filter(matches).values("pk")[:SEARCH_LIMIT]
-    rows = (Participant.objects.filter(pk__in=first).order_by("name", "pk", "devices__mac")
-            .values_list("pk", "name", "affiliation", "email", "devices__mac"))
+        fragments.append(digits)
+    with connection.cursor() as cursor:
+        cursor.execute(search_statement(len(fragments)),
+                       [f"%{connection.ops.prep_for_like_query(fragment)}%" for fragment in fragments])
+        rows = cursor.fetchall()
     people: dict[int, dict] = {}
     for pk, name, affiliation, email, mac in rows:
         person = people.setdefault(pk, {"pk": pk, "name": name, "affiliation": affiliation, "email": email, "macs": []})
         if mac:
             person["macs"].append(mac)
     return list(people.values())
+
+
+@functools.cache
+def search_statement(fragment_count: int) -> str:
+    """The search's SQL for a number of fragments, compiled by the ORM once per process: compiling it again for
+    every keystroke cost a third of the search. Its parameters are the fragments as `contains` passes them."""
+    sentinels = [f"fragment{number}" for number in range(fragment_count)]
+    matches = functools.reduce(operator.or_, (Q(search_text__contains=sentinel) for sentinel in sentinels))
+    first = Participant.objects.filter(matches).values("pk")[:SEARCH_LIMIT]
+    rows = (Participant.objects.filter(pk__in=first).order_by("name", "pk", "devices__mac")
+            .values_list("pk", "name", "affiliation", "email", "devices__mac"))
+    sql, parameters = rows.query.sql_with_params()
+    if list(parameters) != [f"%{sentinel}%" for sentinel in sentinels]:
+        raise ImproperlyConfigured(f"the participant search compiled to unexpected parameters: {parameters}")
+    return sql
 
 
 @staff_required

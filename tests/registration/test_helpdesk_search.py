@@ -55,3 +55,19 @@ def test_search_follows_devices_as_they_move_and_go(helpdesk_client, people):
     device.delete()
     assert "Nobody matches" in found("ccdd")
     assert "Carol Example" in found("carol")  # her own details are still searchable
+
+
+@pytest.mark.parametrize("query", ["%", "c_rol", "carol%example", "\\", "'; --"])
+def test_wildcards_and_quotes_are_plain_characters(helpdesk_client, people, query):
+    page = helpdesk_client.get("/registration/", {"q": query}, HTTP_HX_REQUEST="true").content.decode()
+
+    assert "Nobody matches" in page and "Carol Example" not in page
+
+
+def test_a_participant_is_one_row_with_every_mac_in_order(helpdesk_client, people):
+    Device.objects.create(participant=people, mac="00:11:22:33:44:55")
+
+    page = helpdesk_client.get("/registration/", {"q": "carol"}, HTTP_HX_REQUEST="true").content.decode()
+
+    assert page.count("Carol Example") == 1
+    assert page.index("00:11:22:33:44:55") < page.index("aa:bb:cc:dd:ee:f0")
