@@ -6,19 +6,15 @@ import pytest
 from opsconsole.accounts.models import Role
 from opsconsole.accounts.signed_in import FRESH_SECONDS
 from tests.conftest import PASSWORD
-from tests.e2e.stack import Console, Noc
+from tests.e2e.stack import Noc, web_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def web(tmp_path):
-    console = Console(tmp_path / "console")
-    try:
-        console.server.start(r"Listening on TCP address", timeout=90)
+    with web_process(tmp_path / "console") as console:
         yield console
-    finally:
-        console.stop()
 
 
 def test_a_role_change_elsewhere_reaches_the_web_process_within_the_fresh_time(web, noc_user):

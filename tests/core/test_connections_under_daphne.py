@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import PASSWORD
-from tests.e2e.stack import Console, Noc
+from tests.e2e.stack import Console, Noc, web_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POOL_SIZE = 3
@@ -43,13 +43,8 @@ def redis_connections(console: Console) -> int:
 
 @pytest.fixture
 def web(tmp_path):
-    console = Console(tmp_path / "console")
-    console.env.update(DATABASE_POOL_SIZE=str(POOL_SIZE), PGAPPNAME=APPLICATION)
-    try:
-        console.server.start(r"Listening on TCP address", timeout=90)
+    with web_process(tmp_path / "console", DATABASE_POOL_SIZE=str(POOL_SIZE), PGAPPNAME=APPLICATION) as console:
         yield console
-    finally:
-        console.stop()
 
 
 def test_many_requests_from_many_desks_hold_no_more_connections_than_the_pool(web, helpdesk_user):

@@ -1,4 +1,5 @@
 """The console as it runs in production, for end-to-end tests: daphne, a Celery worker and beat, real agents."""
+import contextlib
 import json
 import os
 import re
@@ -7,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +198,18 @@ class Console:
             process.stop()
         self.redis.release()
 
+
+
+@contextlib.contextmanager
+def web_process(directory: Path, **env: str) -> Iterator[Console]:
+    """daphne alone (no worker, no beat), with ENV added to its environment; stopped on the way out."""
+    console = Console(directory)
+    console.env.update(env)
+    try:
+        console.server.start(r"Listening on TCP address", timeout=90)
+        yield console
+    finally:
+        console.stop()
 
 class Noc:
     """A NOC operator's browser session: signs in with the login form and posts forms with the CSRF token."""
