@@ -4,8 +4,8 @@ Under daphne each request runs in a thread of its own, so the row cost a fresh d
 the query: half the work of a signed-in page beyond a bare one (the helpdesk search, the desk's busiest page). A
 process now keeps the row it read for FRESH_SECONDS, keyed by the session's user, backend and password hash, and
 forgets it the moment this process saves or deletes that user. A change made by another process (a second web
-process) takes effect there within FRESH_SECONDS; a password change ends other sessions as before, since the key
-holds the hash.
+process) takes effect there within FRESH_SECONDS. A password change still ends the person's other sessions: at once
+in this process, within FRESH_SECONDS in another, since the key holds the password hash.
 """
 import copy
 import time
@@ -45,8 +45,9 @@ def forget_user(sender, instance, using: str = "default", **kwargs) -> None:
 
 
 def forget(user_id: str) -> None:
-    for key in [key for key in _recent if key[0] == user_id]:
-        _recent.pop(key, None)
+    for key in list(_recent):  # a copy taken in one step: other requests' threads add keys meanwhile
+        if key[0] == user_id:
+            _recent.pop(key, None)
 
 
 class SignedInUserMiddleware(AuthenticationMiddleware):

@@ -199,7 +199,6 @@ class Console:
         self.redis.release()
 
 
-
 @contextlib.contextmanager
 def web_process(directory: Path, **env: str) -> Iterator[Console]:
     """daphne alone (no worker, no beat), with ENV added to its environment; stopped on the way out."""
@@ -210,6 +209,7 @@ def web_process(directory: Path, **env: str) -> Iterator[Console]:
         yield console
     finally:
         console.stop()
+
 
 class Noc:
     """A NOC operator's browser session: signs in with the login form and posts forms with the CSRF token."""
