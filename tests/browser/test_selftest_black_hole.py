@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from opsconsole.selftest.models import SelfTestResult
-from tests.e2e.netns import entered, ip, namespaces, veth
+from tests.e2e.netns import addresses_settled, entered, ip, namespaces, veth
 from tests.ports import free_port
 
 from .conftest import CHROMIUM, CHROMIUM_FLAGS, daphne
@@ -49,6 +49,7 @@ def test_large_packets_lost_without_packet_too_big(transactional_db, tmp_path):
             with daphne(tmp_path, endpoints, (console, port), names):
                 # DNS64 gives every name the console's IPv6 address; the client has no IPv4 at all.
                 rules = ", ".join(f"MAP {name}.selftest.test [{console}]" for name in ("v6", "v4", "ds", "dns64"))
+                addresses_settled(browser_ns)
                 with entered(browser_ns), sync_playwright() as playwright:
                     chromium = playwright.chromium.launch(executable_path=CHROMIUM,
                                                           args=[*CHROMIUM_FLAGS, f"--host-resolver-rules={rules}"])

@@ -3,6 +3,7 @@ import contextlib
 import ctypes
 import secrets
 import subprocess
+import time
 from collections.abc import Iterator
 
 CLONE_NEWNET = 0x40000000  # <sched.h>; Python 3.11 has no os.setns
@@ -36,6 +37,18 @@ def veth(left: str, left_name: str, right: str, right_name: str) -> None:
     ip("-n", left, "link", "add", left_name, "type", "veth", "peer", "name", right_name, "netns", right)
     ip("-n", left, "link", "set", left_name, "up")
     ip("-n", right, "link", "set", right_name, "up")
+
+
+def addresses_settled(namespace: str, timeout: float = 15) -> None:
+    """Wait until NAMESPACE has its link-local addresses and none is still tentative. A program that watches
+    addresses over netlink, as Chromium does, takes a link-local address arriving or finishing duplicate address
+    detection for a network change and aborts the page it was loading (net::ERR_NETWORK_CHANGED). The kernel adds
+    a link-local address a moment after the link comes up, so "nothing tentative" alone can be true too early."""
+    deadline = time.monotonic() + timeout
+    while (not ip("-n", namespace, "-6", "address", "show", "scope", "link").strip()
+           or ip("-n", namespace, "-6", "address", "show", "tentative").strip()):
+        assert time.monotonic() < deadline, f"link-local addresses in {namespace} not settled after {timeout} s"
+        time.sleep(0.1)
 
 
 def in_namespace(namespace: str, *command: str, timeout: float = 30) -> subprocess.CompletedProcess:
