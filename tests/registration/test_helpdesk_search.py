@@ -71,3 +71,15 @@ def test_a_participant_is_one_row_with_every_mac_in_order(helpdesk_client, peopl
 
     assert page.count("Carol Example") == 1
     assert page.index("00:11:22:33:44:55") < page.index("aa:bb:cc:dd:ee:f0")
+
+
+def test_what_people_typed_is_shown_as_text_never_as_markup(helpdesk_client, db):
+    participant = make_participant('Eve <script>alert(1)</script>', 'eve"onmouseover=x@example.org')
+    participant.affiliation = "<b>Evil & Co</b>"
+    participant.save()
+
+    page = helpdesk_client.get("/registration/", {"q": "eve"}, HTTP_HX_REQUEST="true").content.decode()
+
+    row = next(line for line in page.splitlines() if "/registration/participants/" in line)
+    assert "Eve &lt;script&gt;alert(1)&lt;/script&gt;" in row and "<script>" not in row
+    assert "&lt;b&gt;Evil &amp; Co&lt;/b&gt;" in row and 'eve&quot;onmouseover=x@example.org' in row
