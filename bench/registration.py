@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from typing import NamedTuple
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -129,7 +130,18 @@ def register(desks: list, jobs: list[tuple[int, str, int]], seconds: float, comm
     return time.monotonic() - started
 
 
-def requests_per_second(desks: list, paths: list[str], seconds: float) -> float:
+class Load(NamedTuple):
+    per_second: float
+    server_cpu_ms: float  # the web server's CPU time per request: steadier than the rate on a shared machine
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process PID so far (proc(5): fields 14 and 15 of /proc/PID/stat, in ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load(desks: list, paths: list[str], seconds: float, server_pid: int) -> Load:
     """GET PATHS round robin from every desk at once for SECONDS; every answer must be 200."""
     for desk in desks:
         desk.page(paths[0])  # warm up connections and caches
@@ -142,10 +154,11 @@ def requests_per_second(desks: list, paths: list[str], seconds: float) -> float:
             done += 1
         return done
 
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), server_cpu_seconds(server_pid)
     with ThreadPoolExecutor(len(desks)) as pool:
         total = sum(pool.map(hammer, range(len(desks))))
-    return total / (time.monotonic() - started)
+    elapsed, cpu = time.monotonic() - started, server_cpu_seconds(server_pid) - cpu_before
+    return Load(total / elapsed, cpu * 1000 / total)
 
 
 def percentile(values: list[float], percent: int) -> float:
@@ -178,11 +191,13 @@ def main() -> None:
     latencies, missing, search, bare = figures
     never = f" ({missing} of {arguments.registrations} not in Kea within {KEA_WAIT_SECONDS} s)" if missing else ""
     print(f"registration->kea p50 {percentile(latencies, 50):.2f} s p95 {percentile(latencies, 95):.2f} s{never}; "
-          f"search {search:.0f} req/s vs bare {bare:.0f} req/s (medians of the rounds), ratio {search / bare:.2f}")
+          f"daphne CPU per request: search {search.server_cpu_ms:.2f} ms vs bare {bare.server_cpu_ms:.2f} ms "
+          f"(ratio {bare.server_cpu_ms / search.server_cpu_ms:.2f}); search {search.per_second:.0f} req/s vs bare "
+          f"{bare.per_second:.0f} req/s (medians of the rounds), ratio {search.per_second / bare.per_second:.2f}")
 
 
 def run(arguments: argparse.Namespace, directory: Path, cleanup: contextlib.ExitStack) -> tuple:
-    """Set everything up under CLEANUP, run both measurements, return (latencies, missing, search rps, bare rps)."""
+    """Set everything up under CLEANUP, run both measurements, return (latencies, missing, search load, bare load)."""
     bench_site(directory, cleanup)
     from django.core.management import call_command
     from django.db import connections
@@ -231,12 +246,17 @@ def run(arguments: argparse.Namespace, directory: Path, cleanup: contextlib.Exit
     searches, bares = [], []
     for number in range(1, rounds + 1):
         # Alternating keeps a slow spell of the shared machine from landing on one side only.
-        searches.append(requests_per_second(desks, [f"/registration/?q={query}" for query in SEARCHES],
-                                            arguments.search_seconds / rounds))
-        bares.append(requests_per_second(desks, ["/bench/bare/"], arguments.search_seconds / rounds))
-        print(f"round {number}: search page {searches[-1]:.1f} req/s, bare view {bares[-1]:.1f} req/s, "
-              f"ratio {searches[-1] / bares[-1]:.2f}", flush=True)
-    return latencies, missing, statistics.median(searches), statistics.median(bares)
+        searches.append(load(desks, [f"/registration/?q={query}" for query in SEARCHES], arguments.search_seconds / rounds,
+                             console.server.popen.pid))
+        bares.append(load(desks, ["/bench/bare/"], arguments.search_seconds / rounds, console.server.popen.pid))
+        print(f"round {number}: search page {searches[-1].per_second:.1f} req/s ({searches[-1].server_cpu_ms:.2f} ms "
+              f"daphne CPU each), bare view {bares[-1].per_second:.1f} req/s ({bares[-1].server_cpu_ms:.2f} ms), "
+              f"ratio {searches[-1].per_second / bares[-1].per_second:.2f}", flush=True)
+    return latencies, missing, median_load(searches), median_load(bares)
+
+
+def median_load(rounds: list[Load]) -> Load:
+    return Load(statistics.median(each.per_second for each in rounds), statistics.median(each.server_cpu_ms for each in rounds))
 
 
 def bench_site(directory: Path, cleanup: contextlib.ExitStack, prefix: str = "regbench") -> None:
