@@ -21,10 +21,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from typing import NamedTuple
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import psycopg
 
@@ -256,7 +256,8 @@ def run(arguments: argparse.Namespace, directory: Path, cleanup: contextlib.Exit
 
 
 def median_load(rounds: list[Load]) -> Load:
-    return Load(statistics.median(each.per_second for each in rounds), statistics.median(each.server_cpu_ms for each in rounds))
+    return Load(statistics.median(each.per_second for each in rounds),
+                statistics.median(each.server_cpu_ms for each in rounds))
 
 
 def bench_site(directory: Path, cleanup: contextlib.ExitStack, prefix: str = "regbench") -> None:

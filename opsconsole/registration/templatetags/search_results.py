@@ -9,7 +9,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-ROW = '<tr><td><a href="/registration/participants/{pk}/">{name}</a></td><td>{affiliation}</td><td>{email}</td><td>{macs}</td></tr>'
+ROW = ('<tr><td><a href="/registration/participants/{pk}/">{name}</a></td>'
+       '<td>{affiliation}</td><td>{email}</td><td>{macs}</td></tr>')
 
 
 @register.simple_tag
