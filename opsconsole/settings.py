@@ -133,10 +133,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_health_checks=T
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A pool per process, not CONN_MAX_AGE: Django keeps a connection per asgiref context, and every request under
     # daphne has a context of its own, so a kept connection was never reused and stayed open until PostgreSQL refused
-    # new ones. Connecting costs more than most
-    # pages, so a request takes an open connection from the pool and gives it back when it ends. One web process runs
-    # about as many requests at once as the machine has cores; 10 covers bursts, and the pool waits up to 10 s for a
-    # free connection (then the page answers 503). Processes x DATABASE_POOL_SIZE must stay under max_connections
+    # new ones. Connecting costs more than most pages, so a request takes an open connection from the pool and gives it
+    # back when it ends. One web process runs about as many requests at once as the machine has cores; 10 covers
+    # bursts, and the pool waits up to 10 s for a free connection (then the page answers 503). Processes x DATABASE_POOL_SIZE must stay under max_connections
     # (100): two web processes, the workers, beat and the pollers use about 30. The health check (conn_health_checks)
     # drops a connection the server closed, after a PostgreSQL restart, before a request gets it.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

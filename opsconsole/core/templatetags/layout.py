@@ -1,7 +1,8 @@
 """The layout's fixed parts (the static files' links, the top bar), rendered once per role and language in a process.
 
-The top bar depends on little else, yet it cost every page fourteen URL reversals, twenty translations, the role's
-name and the language list: most of rendering the layout, and half of the helpdesk search's page beyond its results.
+The top bar (links, language switch, who is signed in, sign-out) and the static links depend on little else, yet their
+URL reversals, translations, role name, language list and static lookups were 0.95 ms of the helpdesk desk page's
+1.37 ms of rendering.
 A process renders each part once per (role, language, script prefix) with a marker standing in for each value of the
 request (the CSRF token, the page's path, the username), and on every page writes the marked text with those values,
 escaped, in the markers' places.
