@@ -33,7 +33,10 @@ class ReusedRequestThreads:
 
     def reuse_when_done(self, executor: ThreadPoolExecutor, loop: asyncio.AbstractEventLoop) -> None:
         def idle_again(_done) -> None:
-            loop.call_soon_threadsafe(self.keep_or_shut_down, executor)
+            try:
+                loop.call_soon_threadsafe(self.keep_or_shut_down, executor)
+            except RuntimeError:  # the loop has closed: the server is stopping, and its requests' threads with it
+                executor.shutdown(wait=False)
 
         executor.submit(int).add_done_callback(idle_again)  # runs after all the work queued before it
 
