@@ -135,10 +135,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # daphne has a context of its own, so a kept connection was never reused and stayed open until PostgreSQL refused
     # new ones. Connecting costs more than most pages, so a request takes an open connection from the pool and gives it
     # back when it ends. One web process runs about as many requests at once as the machine has cores; 10 covers
-    # bursts, and the pool waits up to 10 s for a free connection (then the page answers 503). Processes x DATABASE_POOL_SIZE must stay under max_connections
-    # (100): two web processes, the workers, beat and the pollers use about 30. The pool's check drops a connection
-    # the server closed (pg_terminate_backend, a restart) before a request gets it, without the round trip per request
-    # of Django's health check (opsconsole/core/postgresql/base.py).
+    # bursts, and the pool waits up to 10 s for a free connection (then the page answers 503). Processes x
+    # DATABASE_POOL_SIZE must stay under max_connections (100): two web processes, the workers, beat and the pollers
+    # use about 30. The pool's check drops a connection the server closed (pg_terminate_backend, a restart) before a
+    # request gets it, without the round trip per request of Django's health check (opsconsole/core/postgresql/base.py).
     DATABASES["default"].update(ENGINE="opsconsole.core.postgresql", CONN_HEALTH_CHECKS=False)
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")), "timeout": 10,

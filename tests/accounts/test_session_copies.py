@@ -25,7 +25,7 @@ class RedisCommands:
     """Every command Redis runs on database NUMBER while the block runs (MONITOR, from a connection of its own)."""
 
     def __init__(self, client, number: int) -> None:
-        self.client, self.prefix, self.seen = client, f"[{number} ", []
+        self.client, self.number, self.seen = client, number, []
         self.ready, self.done = threading.Event(), threading.Event()
         self.watcher = threading.Thread(target=self.watch)
 
@@ -33,7 +33,7 @@ class RedisCommands:
         with self.client.monitor() as monitor:
             self.ready.set()
             for command in monitor.listen():
-                if command["db"] == int(self.prefix.strip("[ ")):
+                if command["db"] == self.number:
                     self.seen.append(command["command"])
                 if self.done.is_set() and "stop-watching" in command["command"]:
                     return

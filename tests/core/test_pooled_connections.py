@@ -9,7 +9,7 @@ from psycopg_pool import ConnectionPool
 
 from opsconsole.core.postgresql.base import check_pooled_connection
 from tests.conftest import PASSWORD
-from tests.e2e.stack import Noc, wait_until, web_process
+from tests.e2e.stack import Noc, database_url, wait_until, web_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 APPLICATION = "pool-check-under-test"  # libpq names the connections so (application_name, PGAPPNAME)
@@ -17,10 +17,7 @@ POOL_SIZE = 3
 
 
 def conninfo() -> str:
-    settings = connection.settings_dict
-    return psycopg.conninfo.make_conninfo(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
-                                          dbname=settings["NAME"], user=settings["USER"],
-                                          application_name=APPLICATION)
+    return psycopg.conninfo.make_conninfo(database_url(), application_name=APPLICATION)
 
 
 def end_backends() -> int:

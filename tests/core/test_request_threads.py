@@ -107,15 +107,17 @@ def test_a_view_left_running_by_a_hung_up_client_does_not_hold_up_the_next_reque
     assert len(answered) == 1
 
 
-
 def test_a_view_still_running_when_the_server_stops_ends_its_thread_without_an_error(caplog):
     """At shutdown the event loop closes while a hung-up client's view may still run: its thread is let go once the
     view ends, rather than handed back to the closed loop (which logged "exception calling callback")."""
     release, view_threads = threading.Event(), []
 
-    async def application(scope, receive, send):
+    def view() -> None:
         view_threads.append(threading.current_thread())
-        await sync_to_async(release.wait)()
+        release.wait()
+
+    async def application(scope, receive, send):
+        await sync_to_async(view)()
 
     async def hang_up_and_stop():
         slow = asyncio.ensure_future(ReusedRequestThreads(application)(http_scope(), None, None))
@@ -127,7 +129,7 @@ def test_a_view_still_running_when_the_server_stops_ends_its_thread_without_an_e
         asyncio.run(hang_up_and_stop())  # the loop is closed when this returns; the view still waits
     finally:
         release.set()
-    (thread,) = {thread for thread in threading.enumerate() if thread.name.startswith("request")}
+    (thread,) = view_threads
     thread.join(timeout=5)
     assert not thread.is_alive()
     assert "exception calling callback" not in caplog.text
