@@ -13,6 +13,7 @@ from opsconsole.radius.models import DisconnectRequest, Nas, RadAcct
 from opsconsole.radius.packets import DISCONNECT_NAK, ERROR_CAUSE, Answer, disconnect_request, read_answer
 from opsconsole.radius.tasks import disconnect_expired_devices
 
+from ..e2e.stack import wait_until
 from ..freeradius import running_coa_nas
 from ..ports import free_port
 from .test_accounting import account, no_sessions  # noqa: F401  (shared fixtures)
@@ -45,6 +46,14 @@ def received(nas, session_id: str) -> list[str]:
             if lines[0].startswith("Received Disconnect-Request") and f'Acct-Session-Id = "{session_id}"' in lines]
 
 
+def answered(nas, session_id: str) -> str:
+    """The one Disconnect-Request the NAS logged for this Acct-Session-Id, with its answer. The console has its answer
+    as soon as the NAS sends it, which can be before the NAS's debug lines about it reach the log."""
+    (logged,) = wait_until(lambda: [logged for logged in received(nas, session_id) if "Sent Disconnect-" in logged],
+                           5, f"the NAS's log of its answer for {session_id}")
+    return logged
+
+
 def test_removing_a_device_disconnects_its_session_at_its_nas(radius, plan, nas_listening, helpdesk_client):
     device = register("00:00:5e:10:3a:01", plan["vlan"])
     account(radius, "Start", "4A3B2001", "00-00-5E-10-3A-01")
@@ -55,7 +64,7 @@ def test_removing_a_device_disconnects_its_session_at_its_nas(radius, plan, nas_
     request = DisconnectRequest.objects.get()
     assert (request.result, request.attempts, request.trigger) == ("ack", 1, "device-removed")
     assert request.participant == device.participant and request.mac == "00:00:5e:10:3a:01"
-    [logged] = received(nas_listening, "4A3B2001")
+    logged = answered(nas_listening, "4A3B2001")
     assert 'User-Name = "00-00-5E-10-3A-01"' in logged and 'Calling-Station-Id = "00:00:5e:10:3a:01"' in logged
     assert "NAS-IP-Address = 127.0.0.1" in logged and "Sent Disconnect-ACK" in logged
     assert not received(nas_listening, "4A3B2002")
@@ -108,7 +117,7 @@ def test_a_nak_is_recorded_with_its_error_cause(radius, plan, nas_listening, hel
 
     request = DisconnectRequest.objects.get()
     assert (request.result, request.error_cause, request.attempts) == ("nak", 503, 1)
-    [logged] = received(nas_listening, UNKNOWN_TO_THE_NAS)
+    logged = answered(nas_listening, UNKNOWN_TO_THE_NAS)
     assert "Sent Disconnect-NAK" in logged
 
 

@@ -7,7 +7,7 @@ from opsconsole.radius.models import DisconnectRequest
 from opsconsole.registration.models import Device, Participant
 
 from .test_accounting import account, no_sessions  # noqa: F401  (shared fixtures)
-from .test_disconnect import access_point, nas_listening, received  # noqa: F401
+from .test_disconnect import access_point, answered, nas_listening  # noqa: F401
 from .test_mac_auth import plan, radius, register  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +24,7 @@ def test_deleting_a_participant_in_the_admin_disconnects_the_open_session(radius
     request = DisconnectRequest.objects.get()
     assert (request.result, request.trigger, request.mac, request.participant) == ("ack", "device-removed",
                                                                                     device.mac, None)
-    [logged] = received(nas_listening, "4A3B2301F")
+    logged = answered(nas_listening, "4A3B2301F")
     assert "Sent Disconnect-ACK" in logged
 
 
